@@ -1,0 +1,1 @@
+"""HTTP controllers, one module per resource: parse, call the service, return. No SQL here."""

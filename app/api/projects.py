@@ -1,0 +1,50 @@
+"""The project's config and agents."""
+
+from dataclasses import dataclass, field
+
+from litestar import Controller, Request, get, put
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+
+from app.api.dependencies import AgentName, ProjectId
+from app.config_file import parse_config_text
+from app.models import Agent, ConfigApplied
+from app.service import MemoryService
+
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class ConfigOperation(Operation):
+    """The config body is the YAML file as it is (or the same as JSON), so it is read raw."""
+
+    request_body: RequestBody | None = field(
+        default_factory=lambda: RequestBody(
+            required=True,
+            description="The ALMA config file: `agents:` at the top, or everything under `alma:`.",
+            content={
+                "application/yaml": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING)),
+                "application/json": OpenAPIMediaType(schema=Schema(type=OpenAPIType.OBJECT)),
+            },
+        )
+    )
+
+
+class ProjectController(Controller):
+    path = "/v1/projects/{project_id:str}"
+    tags = ["projects"]
+
+    @put("/config", operation_class=ConfigOperation, request_max_body_size=MAX_CONFIG_BYTES)
+    async def apply_config(self, project_id: ProjectId, request: Request, service: MemoryService) -> ConfigApplied:
+        """Apply a whole project config: agents not in it are removed, grants follow in the same transaction."""
+        config = parse_config_text(await request.body())
+        return await service.apply_config(project_id, config)
+
+    @get("/agents")
+    async def list_agents(self, project_id: ProjectId, service: MemoryService) -> list[Agent]:
+        """The project's agents, each with the sources it may read and the agents that may read it."""
+        return await service.repository.list_agents(project_id)
+
+    @get("/agents/{agent:str}")
+    async def get_agent(self, project_id: ProjectId, agent: AgentName, service: MemoryService) -> Agent:
+        """One agent and its grants."""
+        return await service.repository.get_agent(project_id, agent)

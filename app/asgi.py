@@ -1,0 +1,60 @@
+"""create_app(settings) → the Litestar application; its lifespan opens and closes the pool."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+
+from app import __version__
+from app.api.dependencies import provide_service
+from app.api.health import health
+from app.api.memories import MemoryController
+from app.api.projects import ProjectController
+from app.database import open_pool, resolve_database_url
+from app.embeddings import Embedder, create_embedder
+from app.errors import EXCEPTION_HANDLERS
+from app.queries import queries
+from app.repository import MemoryRepository
+from app.service import MemoryService
+from app.settings import Settings
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> Litestar:
+    """The service. The database must already be migrated (`alma serve` and `alma migrate` do it)."""
+    settings = settings or Settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        chosen = embedder or create_embedder(settings)
+        pool = await open_pool(resolve_database_url(settings), settings.pool_min_size, settings.pool_size)
+        try:
+            repository = MemoryRepository(pool, queries)
+            await repository.init_deployment(chosen.dimension, chosen.name)
+            app.state.service = MemoryService(repository, chosen)
+            yield
+        finally:
+            await pool.close()
+
+    return Litestar(
+        route_handlers=[health, ProjectController, MemoryController],
+        dependencies={"service": Provide(provide_service, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=OpenAPIConfig(
+            title="ALMA memory service",
+            version=__version__,
+            description="Shared, permissioned memory for teams of AI agents.",
+            path="/docs",
+            render_plugins=[SwaggerRenderPlugin(path="/")],
+        ),
+    )

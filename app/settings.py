@@ -1,0 +1,43 @@
+"""The service's settings: one class, read from `ALMA_*` environment variables."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the service can be told, with defaults that run it on one machine."""
+
+    model_config = SettingsConfigDict(env_prefix="ALMA_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL with pgvector. Unset: an embedded server is started in data_dir.",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=1, le=65535)
+    data_dir: Path = Field(default=Path(".alma/data"), description="Where the embedded PostgreSQL keeps its data.")
+    migrate_on_start: bool = Field(
+        default=False, description="Migrate an external database at start (the embedded one always is)."
+    )
+
+    embedder: Literal["auto", "hashing", "sentence-transformers", "openai"] = Field(
+        default="auto", description="auto: sentence-transformers when installed, else hashing."
+    )
+    embedding_dim: int = Field(default=384, ge=8, le=4096, description="Vector size of the hashing embedder.")
+    embedding_model: str = Field(
+        default="all-MiniLM-L6-v2", description="Model name or path (sentence-transformers, openai)."
+    )
+    openai_base_url: str = Field(default="http://127.0.0.1:8000/v1", description="An OpenAI-compatible API.")
+    openai_api_key: str | None = None
+
+    pool_min_size: int = Field(default=2, ge=1)
+    pool_size: int = Field(default=10, ge=1, description="Largest number of database connections.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @property
+    def embedded(self) -> bool:
+        """True when the service runs its own PostgreSQL."""
+        return self.database_url is None
