@@ -45,12 +45,17 @@ def resolve_database_url(settings: Settings) -> str:
     return start_embedded(settings.data_dir)
 
 
-def migrate(database_url: str, revision: str = "head") -> None:
-    """Bring the schema to `revision` with Alembic (synchronous: call it before the event loop runs)."""
+def alembic_config(database_url: str) -> Config:
+    """Alembic's config for our revisions on this database; no alembic.ini is needed."""
     config = Config()
     config.set_main_option("script_location", str(ALEMBIC_DIR))
     config.attributes["database_url"] = database_url
-    command.upgrade(config, revision)
+    return config
+
+
+def migrate(database_url: str, revision: str = "head") -> None:
+    """Bring the schema to `revision` with Alembic (synchronous: call it before the event loop runs)."""
+    command.upgrade(alembic_config(database_url), revision)
 
 
 async def _init_connection(connection: asyncpg.Connection) -> None:
@@ -58,11 +63,21 @@ async def _init_connection(connection: asyncpg.Connection) -> None:
     await connection.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """No reset on release: the service changes no session state (only SET LOCAL in transactions),
+    so asyncpg's default RESET ALL would be one more round trip per request for nothing."""
+
+
 async def open_pool(database_url: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
     """A pool whose connections speak pgvector and decode jsonb."""
     try:
         return await asyncpg.create_pool(
-            database_url, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60
+            database_url,
+            min_size=min_size,
+            max_size=max_size,
+            init=_init_connection,
+            reset=_keep_session,
+            command_timeout=60,
         )
     except (OSError, asyncpg.PostgresError) as error:
         raise DatabaseUnavailable(

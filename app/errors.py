@@ -6,6 +6,7 @@ The repository and the services raise these; the HTTP layer never builds an erro
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
@@ -83,9 +84,20 @@ def handle_validation_error(request: Request, error: ValidationException) -> Res
     return problem(422, "validation-error", "Validation failed", detail, request, errors=errors)
 
 
+HTTP_SLUGS = {400: "malformed-request", 404: "not-found", 405: "method-not-allowed", 413: "request-entity-too-large"}
+HTTP_HINTS = {
+    400: " Send a JSON body that matches the API (see /docs).",
+    404: " See /docs for the API's paths.",
+    413: " Split the request into smaller ones.",
+}
+
+
 def handle_http_error(request: Request, error: HTTPException) -> Response:
-    slug = str(error.detail).lower().replace(" ", "-")
-    return problem(error.status_code, slug, str(error.detail), str(error.detail), request)
+    status = error.status_code
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    slug = HTTP_SLUGS.get(status, phrase.lower().replace(" ", "-"))
+    title = "Malformed request" if status == 400 else phrase
+    return problem(status, slug, title, f"{error.detail}.{HTTP_HINTS.get(status, '')}", request)
 
 
 def handle_unexpected_error(request: Request, error: Exception) -> Response:

@@ -1,6 +1,8 @@
 """Learning and retrieval."""
 
 from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from app.api.dependencies import ProjectId
@@ -13,11 +15,11 @@ class MemoryController(Controller):
     tags = ["memories"]
 
     @post("/learn", status_code=HTTP_201_CREATED)
-    async def learn(self, project_id: ProjectId, data: LearnRequest, service: MemoryService) -> Outcome:
+    async def learn(self, project_id: ProjectId, data: JSONBody[LearnRequest], service: NamedDependency[MemoryService]) -> Outcome:
         """Record a task outcome under the learning agent's own id."""
         return await service.learn(project_id, data)
 
     @post("/retrieve", status_code=HTTP_200_OK)
-    async def retrieve(self, project_id: ProjectId, data: RetrieveRequest, service: MemoryService) -> RetrieveResponse:
+    async def retrieve(self, project_id: ProjectId, data: JSONBody[RetrieveRequest], service: NamedDependency[MemoryService]) -> RetrieveResponse:
         """The agent's own memories and, with include_shared, those its granted sources share with it."""
         return await service.retrieve(project_id, data)

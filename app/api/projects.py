@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from litestar import Controller, Request, get, put
+from litestar.di import NamedDependency
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
 from app.api.dependencies import AgentName, ProjectId
@@ -34,17 +35,17 @@ class ProjectController(Controller):
     tags = ["projects"]
 
     @put("/config", operation_class=ConfigOperation, request_max_body_size=MAX_CONFIG_BYTES)
-    async def apply_config(self, project_id: ProjectId, request: Request, service: MemoryService) -> ConfigApplied:
+    async def apply_config(self, project_id: ProjectId, request: Request, service: NamedDependency[MemoryService]) -> ConfigApplied:
         """Apply a whole project config: agents not in it are removed, grants follow in the same transaction."""
         config = parse_config_text(await request.body())
         return await service.apply_config(project_id, config)
 
     @get("/agents")
-    async def list_agents(self, project_id: ProjectId, service: MemoryService) -> list[Agent]:
+    async def list_agents(self, project_id: ProjectId, service: NamedDependency[MemoryService]) -> list[Agent]:
         """The project's agents, each with the sources it may read and the agents that may read it."""
         return await service.repository.list_agents(project_id)
 
     @get("/agents/{agent:str}")
-    async def get_agent(self, project_id: ProjectId, agent: AgentName, service: MemoryService) -> Agent:
+    async def get_agent(self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService]) -> Agent:
         """One agent and its grants."""
         return await service.repository.get_agent(project_id, agent)

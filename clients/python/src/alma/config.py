@@ -1,0 +1,69 @@
+"""The ALMA config file as the client reads it: where the service is, the key, the project.
+
+Both layouts of the guide are read: `agents:` at the top level, or everything under `alma:`. The agents
+themselves are the service's business: the client sends the file as it is and lets the service check it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from alma.errors import ConfigError
+
+DEFAULT_URL = "http://localhost:8765"
+URL_VARIABLE = "ALMA_URL"
+API_KEY_VARIABLE = "ALMA_API_KEY"
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A config file's text and the client settings it holds (None where it has none)."""
+
+    text: str
+    project_id: str | None
+    server_url: str | None
+    api_key: str | None
+
+
+def read_config(path: str | os.PathLike[str]) -> ConfigFile:
+    """Read and parse the config file at `path`."""
+    return parse_config(Path(path).read_text(encoding="utf-8"), source=str(path))
+
+
+def parse_config(text: str, source: str = "the config") -> ConfigFile:
+    """The client settings of a config text; a key under `alma:` wins over the same key at the top."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{source} is not valid YAML: {error}. Check its indentation.") from error
+    if not isinstance(document, dict):
+        raise ConfigError(f"{source} must be a mapping with an `agents:` section (at the top or under `alma:`).")
+    section = document.get("alma")
+    if not isinstance(section, dict):
+        section = {}
+    return ConfigFile(
+        text=text,
+        project_id=_setting(section, document, "project_id"),
+        server_url=_setting(section, document, "server_url"),
+        api_key=_setting(section, document, "api_key"),
+    )
+
+
+def _setting(section: dict[str, Any], document: dict[str, Any], key: str) -> str | None:
+    value = section.get(key, document.get(key))
+    return None if value is None else str(value)
+
+
+def service_url(configured: str | None = None) -> str:
+    """The service's URL: the one given, else ALMA_URL, else the local default."""
+    return (configured or os.environ.get(URL_VARIABLE) or DEFAULT_URL).rstrip("/")
+
+
+def api_key(configured: str | None = None) -> str | None:
+    """The API key: the one given, else ALMA_API_KEY, else none."""
+    return configured or os.environ.get(API_KEY_VARIABLE) or None

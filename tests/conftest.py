@@ -1,0 +1,149 @@
+"""Database fixtures: one real PostgreSQL with pgvector for the session, a fresh database per test.
+
+The server is ALMA_TEST_DATABASE_URL when set, else a testcontainers `pgvector/pgvector` container when a
+Docker engine answers, else the embedded server. One migrated template database is cloned per test.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from app.asgi import create_app
+from app.database import migrate, start_embedded
+from app.settings import Settings
+
+TEMPLATE = "alma_test_template"
+EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "examples" / ".alma" / "config.yaml"
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL, pointing at another database (works for socket-directory URLs too)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """A PostgreSQL server with pgvector for the whole run."""
+    if url := os.environ.get("ALMA_TEST_DATABASE_URL"):
+        yield url
+    elif _docker_answers():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("pgvector/pgvector:pg17", driver=None) as container:
+            yield container.get_connection_url()
+    else:
+        with tempfile.TemporaryDirectory(prefix="alma-test-") as data_dir:
+            yield start_embedded(Path(data_dir), cleanup_mode="delete")
+
+
+async def _admin(server_url: str) -> asyncpg.Connection:
+    return await asyncpg.connect(with_database(server_url, "postgres"))
+
+
+@pytest.fixture(scope="session")
+async def template_url(server_url: str) -> str:
+    """A database migrated once, cloned by every test."""
+    admin = await _admin(server_url)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
+        await admin.execute(f"CREATE DATABASE {TEMPLATE}")
+    finally:
+        await admin.close()
+    url = with_database(server_url, TEMPLATE)
+    import asyncio
+
+    await asyncio.to_thread(migrate, url)
+    return url
+
+
+@pytest.fixture
+async def database_url(server_url: str, template_url: str) -> AsyncIterator[str]:
+    """A fresh, migrated database of this test's own."""
+    name = f"alma_test_{uuid.uuid4().hex[:12]}"
+    admin = await _admin(server_url)
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    finally:
+        await admin.close()
+    yield with_database(server_url, name)
+    admin = await _admin(server_url)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+def settings_for(database_url: str, **overrides) -> Settings:
+    return Settings(database_url=database_url, embedder="hashing", log_level="WARNING", **overrides)
+
+
+@pytest.fixture
+def app(database_url: str) -> Litestar:
+    return create_app(settings_for(database_url))
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient]:
+    """An HTTP client of a running service (lifespan included) on this test's database."""
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+
+
+class Api:
+    """Small helpers over the HTTP API, so tests read as what a user does."""
+
+    def __init__(self, client: AsyncTestClient, project: str) -> None:
+        self.client = client
+        self.project = project
+
+    async def apply(self, config: str, project: str | None = None) -> dict:
+        response = await self.client.put(
+            f"/v1/projects/{project or self.project}/config",
+            content=config.encode(),
+            headers={"content-type": "application/yaml"},
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def learn(self, agent: str, task: str, strategy: str, outcome: str = "success", **extra) -> dict:
+        body = {"agent": agent, "task": task, "outcome": outcome, "strategy_used": strategy, **extra}
+        response = await self.client.post(f"/v1/projects/{self.project}/learn", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    async def retrieve(self, agent: str, query: str, **extra) -> dict:
+        body = {"agent": agent, "query": query, **extra}
+        response = await self.client.post(f"/v1/projects/{self.project}/retrieve", json=body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def owners(self, agent: str, query: str = "task", **extra) -> set[str]:
+        """Which agents' outcomes the reader gets back."""
+        slice_ = await self.retrieve(agent, query, top_k=100, **extra)
+        return {item["agent"] for item in slice_["outcomes"]}
+
+
+@pytest.fixture
+def api(client: AsyncTestClient) -> Api:
+    return Api(client, "my-team")

@@ -1,0 +1,105 @@
+"""The `alma` command, run as a user runs it: serve on the embedded default, migrate, apply a config."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from tests.conftest import EXAMPLE_CONFIG
+
+ALMA = str(Path(sys.executable).parent / "alma")
+
+
+def run_alma(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "ALMA_EMBEDDER": "hashing", **env}
+    return subprocess.run([ALMA, *args], env=environment, capture_output=True, text=True, timeout=120)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_config_apply_prints_changes_and_warnings(database_url: str):
+    result = run_alma("config", "apply", str(EXAMPLE_CONFIG), ALMA_DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    assert "Project my-team (created)" in result.stdout
+    assert "+ junior_developer reads senior_developer" in result.stdout
+    assert "warning: tech_lead shares with devops_engineer, which is not an agent of my-team." in result.stdout
+    assert "note: storage: sqlite is accepted and noted" in result.stdout
+
+
+def test_config_apply_reports_a_bad_file_without_a_traceback(database_url: str, tmp_path: Path):
+    bad = tmp_path / "config.yaml"
+    bad.write_text("agents:\n  bob:\n    inherits_from: [alice]\n")
+    result = run_alma("config", "apply", str(bad), "--project", "p", ALMA_DATABASE_URL=database_url)
+    assert result.returncode == 1
+    assert "Did you mean `inherit_from`?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+async def test_migrate_reaches_head_on_an_empty_database(server_url: str):
+    from tests.conftest import with_database
+
+    admin = await asyncpg.connect(with_database(server_url, "postgres"))
+    await admin.execute("DROP DATABASE IF EXISTS alma_cli_migrate WITH (FORCE)")
+    await admin.execute("CREATE DATABASE alma_cli_migrate")
+    try:
+        url = with_database(server_url, "alma_cli_migrate")
+        result = run_alma("migrate", ALMA_DATABASE_URL=url)
+        assert result.returncode == 0, result.stderr
+        connection = await asyncpg.connect(url)
+        tables = {row["tablename"] for row in await connection.fetch("SELECT tablename FROM pg_tables")}
+        version = await connection.fetchval("SELECT version_num FROM alembic_version")
+        await connection.close()
+        assert {"agents", "read_grants", "outcomes", "heuristics"} <= tables
+        assert version == "0001_init"
+    finally:
+        await admin.execute("DROP DATABASE IF EXISTS alma_cli_migrate WITH (FORCE)")
+        await admin.close()
+
+
+def test_serve_starts_on_the_embedded_database_and_answers(tmp_path: Path):
+    """The README's first command: no database URL, an embedded PostgreSQL in the data directory."""
+    port = free_port()
+    environment = {key: value for key, value in os.environ.items() if key != "ALMA_DATABASE_URL"}
+    environment.update(ALMA_DATA_DIR=str(tmp_path / "data"), ALMA_PORT=str(port), ALMA_EMBEDDER="hashing")
+    started = time.monotonic()
+    server = subprocess.Popen([ALMA, "serve"], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, server.stdout.read().decode()
+            assert time.monotonic() - started < 60, "alma serve did not answer within 60 s"
+            time.sleep(0.1)
+        applied = httpx.put(
+            f"{base}/v1/projects/my-team/config",
+            content=EXAMPLE_CONFIG.read_bytes(),
+            headers={"content-type": "application/yaml"},
+        )
+        assert applied.status_code == 200
+        learned = httpx.post(
+            f"{base}/v1/projects/my-team/learn",
+            json={"agent": "tech_lead", "task": "Design the API", "outcome": "success", "strategy_used": "REST"},
+        )
+        assert learned.status_code == 201
+        slice_ = httpx.post(f"{base}/v1/projects/my-team/retrieve", json={"agent": "qa_engineer", "query": "API"})
+        assert slice_.json()["outcomes"][0]["metadata"] == {"shared_from": "tech_lead"}
+        assert httpx.get(f"{base}/docs/openapi.json").status_code == 200
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    assert (tmp_path / "data" / "pgdata" / "PG_VERSION").exists()
+    assert not (tmp_path / "data" / "pgdata" / "postmaster.pid").exists(), "the embedded server was left running"
