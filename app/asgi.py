@@ -37,7 +37,13 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         chosen = embedder or create_embedder(settings)
         pool = await open_pool(resolve_database_url(settings), settings.pool_min_size, settings.pool_size)
         try:
-            repository = MemoryRepository(pool, queries)
+            repository = MemoryRepository(
+                pool,
+                queries,
+                strategy_similarity=settings.strategy_similarity,
+                rank_weights=settings.rank_weights,
+                recency_half_life_days=settings.recency_half_life_days,
+            )
             await repository.init_deployment(chosen.dimension, chosen.name)
             app.state.service = MemoryService(repository, chosen)
             yield

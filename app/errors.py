@@ -44,6 +44,22 @@ class ProjectNotFound(NotFound):
     slug, title = "project-not-found", "Unknown project"
 
 
+class MemoryNotFound(NotFound):
+    slug, title = "memory-not-found", "Unknown memory"
+
+
+class Forbidden(AlmaError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class ScopeViolation(Forbidden):
+    slug, title = "scope-violation", "Outside the agent's scope"
+
+
+class NotOwner(Forbidden):
+    slug, title = "not-owner", "Not the owner"
+
+
 class InvalidInput(AlmaError):
     """Input that is well formed but cannot be used, such as a vector of the wrong size."""
 

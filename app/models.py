@@ -80,7 +80,10 @@ class ConfigApplied(BaseModel):
     notes: list[str]
 
 
-# --- learning -------------------------------------------------------------------------------------
+# --- writing memories ---------------------------------------------------------------------------
+
+MemoryKind = Literal["heuristics", "outcomes", "domain-knowledge", "anti-patterns", "preferences"]
+Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class LearnRequest(Strict):
@@ -91,46 +94,114 @@ class LearnRequest(Strict):
     outcome: Literal["success", "failure"]
     strategy_used: ShortText
     task_type: Label | None = None
+    domain: Label | None = None
     duration_ms: int | None = Field(default=None, ge=0, le=2_147_483_647)
     error_message: LongText | None = None
     feedback: LongText | None = None
     embedding: Vector | None = Field(default=None, description="The task's vector, if you embed yourself.")
 
 
-class Outcome(BaseModel):
-    id: int
-    agent: str
-    task: str
-    task_type: str | None
-    success: bool
-    strategy_used: str
-    duration_ms: int | None
-    error_message: str | None
-    feedback: str | None
-    created_at: datetime
-
-
-# --- retrieval ------------------------------------------------------------------------------------
-
-
-class RetrieveRequest(Strict):
-    """What to look for, for which agent."""
+class HeuristicCreate(Strict):
+    """"When `condition`, do `strategy`", written directly."""
 
     agent: Name
-    query: ShortText
-    top_k: int = Field(default=5, ge=1, le=100, description="How many memories of each kind.")
-    include_shared: bool = True
-    user_id: Name | None = Field(default=None, description="Also return this user's preferences.")
-    embedding: Vector | None = Field(default=None, description="The query's vector, if you embed yourself.")
+    condition: ShortText
+    strategy: ShortText
+    task_type: Label | None = None
+    domain: Label | None = None
+    confidence: Confidence = 0.5
+    embedding: Vector | None = Field(default=None, description="The condition's vector, if you embed yourself.")
+
+
+class DomainKnowledgeCreate(Strict):
+    agent: Name
+    domain: Label
+    fact: ShortText
+    source: Label | None = None
+    confidence: Confidence = 1.0
+    embedding: Vector | None = Field(default=None, description="The fact's vector, if you embed yourself.")
+
+
+class AntiPatternCreate(Strict):
+    agent: Name
+    pattern: ShortText
+    why_bad: ShortText
+    better_alternative: ShortText | None = None
+    task_type: Label | None = None
+    domain: Label | None = None
+    embedding: Vector | None = Field(default=None, description="The pattern's vector, if you embed yourself.")
+
+
+class PreferenceCreate(Strict):
+    agent: Name = Field(description="The agent that records the preference.")
+    user_id: Name
+    category: Label
+    preference: ShortText
+    source: Label | None = None
+    embedding: Vector | None = Field(default=None, description="The preference's vector, if you embed yourself.")
+
+
+class BulkLearnRequest(Strict):
+    """Many outcomes and facts, written in one transaction: all or nothing."""
+
+    outcomes: list[LearnRequest] = Field(default_factory=list, max_length=1000)
+    domain_knowledge: list[DomainKnowledgeCreate] = Field(default_factory=list, max_length=1000)
+
+
+class MemoryUpdate(Strict):
+    """The owner's changes to one memory; fields that do not belong to its kind are refused."""
+
+    agent: Name = Field(description="The agent making the change; it must own the memory.")
+    condition: ShortText | None = None
+    strategy: ShortText | None = None
+    confidence: Confidence | None = None
+    task_type: Label | None = None
+    domain: Label | None = None
+    feedback: LongText | None = None
+    fact: ShortText | None = None
+    source: Label | None = None
+    pattern: ShortText | None = None
+    why_bad: ShortText | None = None
+    better_alternative: ShortText | None = None
+    category: Label | None = None
+    preference: ShortText | None = None
+
+
+class ForgetRequest(Strict):
+    """Prune old outcomes and weak heuristics, of one agent or of the whole project."""
+
+    agent: Name | None = None
+    older_than_days: int | None = Field(default=None, ge=0, le=36_500)
+    below_confidence: Confidence | None = None
+
+
+class ForgetResult(BaseModel):
+    outcomes_removed: int
+    heuristics_removed: int
+
+
+class AgentStats(BaseModel):
+    """The guide's "monitor inherited memory counts": own memories and what each granted source lends."""
+
+    agent: str
+    own: dict[str, int]
+    readable: dict[str, dict[str, int]] = Field(description="Per granted source, its memories per kind.")
+    inherited: dict[str, int] = Field(description="Per kind, all memories readable from other agents.")
+
+
+# --- memories as the API shows them ---------------------------------------------------------------
 
 
 class Memory(BaseModel):
-    """What every retrieved memory carries."""
+    """What every memory carries."""
+
+    model_config = ConfigDict(extra="ignore")
 
     id: int
     agent: str = Field(description="The agent that owns (learned) this memory.")
-    similarity: float
     created_at: datetime
+    similarity: float | None = Field(default=None, description="Cosine similarity to the query (retrieve only).")
+    score: float | None = Field(default=None, description="The ranking score (retrieve only).")
     metadata: dict[str, Any] = Field(
         default_factory=dict, description="`shared_from` names the source when the memory is not the reader's own."
     )
@@ -144,17 +215,15 @@ class HeuristicItem(Memory):
     confidence: float
     occurrence_count: int
     success_count: int
+    success_rate: float | None
     last_validated: datetime
     updated_at: datetime
-
-    @property
-    def success_rate(self) -> float | None:
-        return self.success_count / self.occurrence_count if self.occurrence_count else None
 
 
 class OutcomeItem(Memory):
     task: str
     task_type: str | None
+    domain: str | None = None
     success: bool
     strategy_used: str
     duration_ms: int | None
@@ -175,6 +244,7 @@ class AntiPatternItem(Memory):
     why_bad: str
     better_alternative: str | None
     task_type: str | None
+    domain: str | None = None
     occurrence_count: int
     last_seen: datetime
     updated_at: datetime
@@ -186,6 +256,52 @@ class PreferenceItem(Memory):
     preference: str
     source: str | None
     updated_at: datetime
+
+
+ITEM_MODELS: dict[str, type[Memory]] = {
+    "heuristics": HeuristicItem,
+    "outcomes": OutcomeItem,
+    "domain-knowledge": DomainKnowledgeItem,
+    "anti-patterns": AntiPatternItem,
+    "preferences": PreferenceItem,
+}
+AnyMemory = HeuristicItem | OutcomeItem | DomainKnowledgeItem | AntiPatternItem | PreferenceItem
+
+
+class LearnResult(BaseModel):
+    """The stored outcome, and what learning from it created or strengthened."""
+
+    outcome: OutcomeItem
+    heuristic: HeuristicItem | None = None
+    anti_pattern: AntiPatternItem | None = None
+
+
+class BulkLearnResult(BaseModel):
+    outcomes: list[LearnResult]
+    domain_knowledge: list[DomainKnowledgeItem]
+
+
+class MemoryPage(BaseModel):
+    items: list[AnyMemory]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- retrieval ------------------------------------------------------------------------------------
+
+
+class RetrieveRequest(Strict):
+    """What to look for, for which agent."""
+
+    agent: Name
+    query: ShortText
+    top_k: int = Field(default=5, ge=1, le=100, description="How many memories of each kind.")
+    include_shared: bool = True
+    user_id: Name | None = Field(default=None, description="Also return this user's preferences.")
+    embedding: Vector | None = Field(default=None, description="The query's vector, if you embed yourself.")
+    include_prompt: bool = Field(default=False, description="Also return the slice as text for the agent's context.")
+    max_prompt_tokens: int = Field(default=1000, ge=50, le=32_000)
 
 
 class RetrieveResponse(BaseModel):
@@ -202,3 +318,4 @@ class RetrieveResponse(BaseModel):
     domain_knowledge: list[DomainKnowledgeItem]
     anti_patterns: list[AntiPatternItem]
     preferences: list[PreferenceItem]
+    prompt: str | None = Field(default=None, description="With include_prompt: the slice as context text.")

@@ -5,32 +5,57 @@ It knows nothing of HTTP; it raises the domain errors of app.errors.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
 from app.config_file import config_notes, sharing_warnings
-from app.errors import AgentNotFound, InvalidInput, ProjectNotFound
+from app.errors import AgentNotFound, InvalidInput, MemoryNotFound, NotOwner, ProjectNotFound, ScopeViolation
 from app.models import (
     Agent,
     AgentConfig,
+    AntiPatternCreate,
     ConfigApplied,
+    DomainKnowledgeCreate,
     Grant,
+    HeuristicCreate,
     LearnRequest,
-    Outcome,
+    MemoryUpdate,
+    PreferenceCreate,
     ProjectConfig,
 )
 from app.queries import Queries
 
 MEMORY_KINDS = ("heuristics", "outcomes", "domain_knowledge", "anti_patterns", "preferences")
+Vec = list[float]
+
+
+@dataclass(frozen=True)
+class LearnedOutcome:
+    """An outcome to store, with the vectors of its task and of its strategy."""
+
+    request: LearnRequest
+    task_vector: Vec
+    strategy_vector: Vec
 
 
 class MemoryRepository:
     """Agents, grants and memories of every project, over one asyncpg pool."""
 
-    def __init__(self, pool: asyncpg.Pool, queries: Queries) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        queries: Queries,
+        strategy_similarity: float = 0.8,
+        rank_weights: list[float] | None = None,
+        recency_half_life_days: float = 30.0,
+    ) -> None:
         self.pool = pool
         self.q = queries
+        self.strategy_similarity = strategy_similarity
+        self.rank_weights = rank_weights or [0.7, 0.1, 0.1, 0.1]
+        self.recency_half_life_days = recency_half_life_days
 
     # --- deployment ---------------------------------------------------------------------------
 
@@ -133,43 +158,253 @@ class MemoryRepository:
             known_agents=known,
         )
 
-    # --- memories -------------------------------------------------------------------------------
+    # --- writing memories -----------------------------------------------------------------------
 
-    async def learn_outcome(self, project_id: str, request: LearnRequest, embedding: list[float]) -> Outcome:
-        """Store an outcome under the learning agent's own id."""
-        row = await self.pool.fetchrow(
-            self.q.insert_outcome,
-            project_id,
-            request.agent,
-            request.task,
-            request.task_type,
-            request.outcome == "success",
-            request.strategy_used,
-            request.duration_ms,
-            request.error_message,
-            request.feedback,
-            embedding,
-        )
+    async def _writer(
+        self, connection: asyncpg.Connection, project_id: str, agent: str, **scoped: str | None
+    ) -> asyncpg.Record:
+        """The writing agent's row, after checking that every named domain / task type is in its scope."""
+        row = await connection.fetchrow(self.q.get_agent, project_id, agent)
         if row is None:
-            raise await self._agent_not_found(project_id, request.agent)
-        return Outcome(**dict(row))
+            raise await self._agent_not_found(project_id, agent)
+        for field, value in scoped.items():
+            if value is not None and not _in_scope(row, value):
+                allowed = ", ".join(row["can_learn"]) or f"anything but {', '.join(row['cannot_learn'])}"
+                raise ScopeViolation(
+                    f"{agent} may not learn {field} '{value}': it is outside its scope (can_learn: {allowed}). "
+                    f"Write it as an agent whose can_learn lists '{value}', or add it to {agent}'s can_learn.",
+                    agent=agent,
+                    field=field,
+                    value=value,
+                    can_learn=list(row["can_learn"]),
+                    cannot_learn=list(row["cannot_learn"]),
+                )
+        return row
+
+    async def learn(self, project_id: str, learned: LearnedOutcome) -> dict[str, Any]:
+        """Store an outcome and learn from it, in one transaction."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            return await self._learn(connection, project_id, learned)
+
+    async def learn_many(
+        self, project_id: str, outcomes: list[LearnedOutcome], facts: list[tuple[DomainKnowledgeCreate, Vec]]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Many outcomes and facts in one transaction: the first refusal writes nothing at all."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            learned = [await self._learn(connection, project_id, outcome) for outcome in outcomes]
+            stored = [await self._add_domain_knowledge(connection, project_id, fact, vector) for fact, vector in facts]
+        return {"outcomes": learned, "domain_knowledge": stored}
+
+    async def _learn(self, connection: asyncpg.Connection, project_id: str, learned: LearnedOutcome) -> dict[str, Any]:
+        request, task_vector, strategy_vector = learned.request, learned.task_vector, learned.strategy_vector
+        await connection.execute(self.q.lock_agent_learning, project_id, request.agent)
+        agent = await self._writer(
+            connection, project_id, request.agent, domain=request.domain, task_type=request.task_type
+        )
+        success = request.outcome == "success"
+        outcome = await connection.fetchval(
+            self.q.insert_outcome, project_id, request.agent, request.task, request.task_type, request.domain,
+            success, request.strategy_used, request.duration_ms, request.error_message, request.feedback,
+            task_vector, strategy_vector,
+        )  # fmt: skip
+        threshold = self.strategy_similarity
+        heuristic = await connection.fetchval(
+            self.q.strengthen_heuristic, project_id, request.agent, request.task_type, strategy_vector, threshold,
+            success,
+        )  # fmt: skip
+        if heuristic is None:
+            heuristic = await connection.fetchval(
+                self.q.create_heuristic_from_outcomes, project_id, request.agent, request.task_type,
+                strategy_vector, threshold, agent["min_occurrences_for_heuristic"],
+                request.task_type or request.task, request.strategy_used, request.domain, task_vector,
+            )  # fmt: skip
+        anti_pattern = None
+        if not success and request.error_message:
+            anti_pattern = await connection.fetchval(
+                self.q.strengthen_anti_pattern, project_id, request.agent, request.task_type, strategy_vector,
+                threshold,
+            )  # fmt: skip
+            if anti_pattern is None:
+                anti_pattern = await connection.fetchval(
+                    self.q.create_anti_pattern_from_failures, project_id, request.agent, request.task_type,
+                    strategy_vector, threshold, request.strategy_used, request.error_message, request.domain,
+                    task_vector,
+                )  # fmt: skip
+        return {"outcome": outcome, "heuristic": heuristic, "anti_pattern": anti_pattern}
+
+    async def add_heuristic(self, project_id: str, heuristic: HeuristicCreate, vector: Vec, strategy_vector: Vec) -> dict:
+        async with self.pool.acquire() as connection, connection.transaction():
+            await self._writer(
+                connection, project_id, heuristic.agent, domain=heuristic.domain, task_type=heuristic.task_type
+            )
+            return await connection.fetchval(
+                self.q.insert_heuristic, project_id, heuristic.agent, heuristic.condition, heuristic.strategy,
+                heuristic.task_type, heuristic.domain, heuristic.confidence, vector, strategy_vector,
+            )  # fmt: skip
+
+    async def add_domain_knowledge(self, project_id: str, fact: DomainKnowledgeCreate, vector: Vec) -> dict:
+        async with self.pool.acquire() as connection, connection.transaction():
+            return await self._add_domain_knowledge(connection, project_id, fact, vector)
+
+    async def _add_domain_knowledge(
+        self, connection: asyncpg.Connection, project_id: str, fact: DomainKnowledgeCreate, vector: Vec
+    ) -> dict:
+        await self._writer(connection, project_id, fact.agent, domain=fact.domain)
+        return await connection.fetchval(
+            self.q.insert_domain_knowledge, project_id, fact.agent, fact.domain, fact.fact, fact.source,
+            fact.confidence, vector,
+        )  # fmt: skip
+
+    async def add_anti_pattern(
+        self, project_id: str, anti_pattern: AntiPatternCreate, vector: Vec, pattern_vector: Vec
+    ) -> dict:
+        async with self.pool.acquire() as connection, connection.transaction():
+            await self._writer(
+                connection, project_id, anti_pattern.agent, domain=anti_pattern.domain,
+                task_type=anti_pattern.task_type,
+            )  # fmt: skip
+            return await connection.fetchval(
+                self.q.insert_anti_pattern, project_id, anti_pattern.agent, anti_pattern.pattern,
+                anti_pattern.why_bad, anti_pattern.better_alternative, anti_pattern.task_type, anti_pattern.domain,
+                vector, pattern_vector,
+            )  # fmt: skip
+
+    async def add_preference(self, project_id: str, preference: PreferenceCreate, vector: Vec) -> dict:
+        async with self.pool.acquire() as connection, connection.transaction():
+            await self._writer(connection, project_id, preference.agent)
+            return await connection.fetchval(
+                self.q.insert_preference, project_id, preference.agent, preference.user_id, preference.category,
+                preference.preference, preference.source, vector,
+            )  # fmt: skip
+
+    # --- reading, changing, forgetting ----------------------------------------------------------
+
+    async def get_memory(self, project_id: str, kind: str, memory_id: int, reader: str) -> dict:
+        """One memory the reader may read; 404 alike for one that does not exist and one it may not read."""
+        row = await self.pool.fetchrow(self.q.get_memory, project_id, kind, memory_id, reader)
+        if row is None:
+            await self._require_agent(project_id, reader)
+            raise MemoryNotFound(
+                f"No {kind} memory {memory_id} that {reader} may read in project '{project_id}'.",
+                kind=kind,
+                id=memory_id,
+            )
+        return row["item"]
+
+    async def list_memories(
+        self,
+        project_id: str,
+        kind: str,
+        reader: str,
+        owner: str | None,
+        task_type: str | None,
+        domain: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict], int]:
+        """A page of what the reader may read, newest first, and the total over all pages."""
+        rows = await self.pool.fetch(
+            self.q.list_memories, project_id, kind, reader, owner, task_type, domain, limit, offset
+        )
+        if not rows:
+            await self._require_agent(project_id, reader)
+        return [row["item"] for row in rows], (rows[0]["total"] if rows else 0)
+
+    async def update_memory(
+        self, project_id: str, kind: str, memory_id: int, update: MemoryUpdate, vectors: dict[str, Vec | None]
+    ) -> dict:
+        """Apply the owner's changes; new texts come with their new vectors."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            await self._writer(
+                connection, project_id, update.agent, domain=update.domain, task_type=update.task_type
+            )
+            statement, arguments = _update_arguments(kind, update, vectors)
+            item = await connection.fetchval(getattr(self.q, statement), project_id, memory_id, update.agent, *arguments)
+        if item is None:
+            raise await self._not_owner(project_id, kind, memory_id, update.agent, "change")
+        return item
+
+    async def delete_memory(self, project_id: str, kind: str, memory_id: int, owner: str) -> None:
+        if not await self.pool.fetchval(self.q.delete_memory, project_id, kind, memory_id, owner):
+            raise await self._not_owner(project_id, kind, memory_id, owner, "delete")
+
+    async def _not_owner(self, project_id: str, kind: str, memory_id: int, agent: str, action: str) -> Exception:
+        """403 when the agent can see the memory but does not own it; 404 otherwise."""
+        item = await self.get_memory(project_id, kind, memory_id, agent)
+        return NotOwner(
+            f"{kind} memory {memory_id} belongs to {item['agent']}; only {item['agent']} may {action} it. "
+            f"{agent} can read it because it is shared with it.",
+            owner=item["agent"],
+        )
+
+    async def forget(
+        self, project_id: str, agent: str | None, older_than_days: int | None, below_confidence: float | None
+    ) -> dict[str, int]:
+        if agent is not None:
+            await self._require_agent(project_id, agent)
+        else:
+            async with self.pool.acquire() as connection:
+                await self._require_project(connection, project_id)
+        row = await self.pool.fetchrow(self.q.forget, project_id, agent, older_than_days, below_confidence)
+        return dict(row)
+
+    async def stats(self, project_id: str, agent: str) -> list[asyncpg.Record]:
+        """(source, kind, memories) rows for everything the agent owns or may read."""
+        rows = await self.pool.fetch(self.q.agent_stats, project_id, agent)
+        if not rows:
+            await self._require_agent(project_id, agent)
+        return rows
+
+    async def _require_agent(self, project_id: str, agent: str) -> None:
+        async with self.pool.acquire() as connection:
+            if await connection.fetchrow(self.q.get_agent, project_id, agent) is not None:
+                return
+        raise await self._agent_not_found(project_id, agent)
+
+    # --- retrieval -------------------------------------------------------------------------------
 
     async def retrieve(
         self,
         project_id: str,
         reader: str,
-        query_vector: list[float],
+        query_vector: Vec,
         top_k: int,
         include_shared: bool,
         user_id: str | None,
     ) -> dict[str, list[dict[str, Any]]]:
         """The reader's top memories of each kind, in one statement; each item names its owning agent."""
         row = await self.pool.fetchrow(
-            self.q.retrieve, project_id, reader, query_vector, top_k, include_shared, user_id
-        )
+            self.q.retrieve, project_id, reader, query_vector, top_k, include_shared, user_id,
+            *self.rank_weights, self.recency_half_life_days,
+        )  # fmt: skip
         if not row["reader_known"]:
             raise await self._agent_not_found(project_id, reader)
         return {kind: row[kind] for kind in MEMORY_KINDS}
+
+
+def _in_scope(agent: asyncpg.Record, value: str) -> bool:
+    """Empty can_learn allows everything but cannot_learn."""
+    if value in agent["cannot_learn"]:
+        return False
+    return not agent["can_learn"] or value in agent["can_learn"]
+
+
+def _update_arguments(kind: str, u: MemoryUpdate, vectors: dict[str, Vec | None]) -> tuple[str, tuple]:
+    """The update statement of a kind and its parameters after (project_id, id, owner)."""
+    embedding = vectors.get("embedding")
+    if kind == "heuristics":
+        return "update_heuristic", (
+            u.condition, u.strategy, u.confidence, u.task_type, u.domain, embedding, vectors.get("strategy_embedding")
+        )
+    if kind == "outcomes":
+        return "update_outcome", (u.feedback,)
+    if kind == "domain-knowledge":
+        return "update_domain_knowledge", (u.domain, u.fact, u.source, u.confidence, embedding)
+    if kind == "anti-patterns":
+        return "update_anti_pattern", (
+            u.pattern, u.why_bad, u.better_alternative, u.task_type, u.domain, embedding, embedding
+        )
+    return "update_preference", (u.category, u.preference, u.source, embedding)
 
 
 def _agent_config(row: asyncpg.Record) -> AgentConfig:

@@ -33,9 +33,23 @@ class Settings(BaseSettings):
     openai_base_url: str = Field(default="http://127.0.0.1:8000/v1", description="An OpenAI-compatible API.")
     openai_api_key: str | None = None
 
+    strategy_similarity: float = Field(
+        default=0.8, ge=0.0, le=1.0, description="Cosine similarity at which two strategies count as the same."
+    )
+    rank_similarity: float = Field(default=0.7, ge=0.0, description="Weight of similarity to the query.")
+    rank_recency: float = Field(default=0.1, ge=0.0, description="Weight of recency.")
+    rank_success: float = Field(default=0.1, ge=0.0, description="Weight of the success rate.")
+    rank_confidence: float = Field(default=0.1, ge=0.0, description="Weight of confidence.")
+    recency_half_life_days: float = Field(default=30.0, gt=0.0, description="Age at which recency counts half.")
+
     pool_min_size: int = Field(default=2, ge=1)
     pool_size: int = Field(default=10, ge=1, description="Largest number of database connections.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @property
+    def rank_weights(self) -> list[float]:
+        """The weights in the order memory_score() takes them."""
+        return [self.rank_similarity, self.rank_recency, self.rank_success, self.rank_confidence]
 
     @property
     def embedded(self) -> bool:

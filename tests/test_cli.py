@@ -60,7 +60,7 @@ async def test_migrate_reaches_head_on_an_empty_database(server_url: str):
         version = await connection.fetchval("SELECT version_num FROM alembic_version")
         await connection.close()
         assert {"agents", "read_grants", "outcomes", "heuristics"} <= tables
-        assert version == "0001_init"
+        assert version == "0002_memory_model"
     finally:
         await admin.execute("DROP DATABASE IF EXISTS alma_cli_migrate WITH (FORCE)")
         await admin.close()

@@ -39,7 +39,7 @@ async def test_learn_stores_every_field_under_the_learning_agent(api: Api):
         error_message="NPE in UserService",
         feedback="too defensive",
     )
-    outcome = stored["outcome"] if "outcome" in stored and isinstance(stored["outcome"], dict) else stored
+    outcome = stored["outcome"]
     assert outcome["agent"] == "junior_developer"
     assert outcome["success"] is False
     assert (outcome["task_type"], outcome["duration_ms"]) == ("debugging", 1200)
@@ -76,7 +76,8 @@ async def test_retrieve_ranks_by_cosine_similarity_and_caps_each_kind_at_top_k(a
 
     slice_ = await api.retrieve("junior_developer", "q", embedding=unit(0), top_k=3)
 
-    assert [item["task"] for item in slice_["outcomes"]] == ["task 0", "halfway", "task 1"]
+    assert [item["task"] for item in slice_["outcomes"]][:2] == ["task 0", "halfway"]
+    assert len(slice_["outcomes"]) == 3
     similarities = [item["similarity"] for item in slice_["outcomes"]]
     assert similarities[0] > 0.99 and abs(similarities[1] - 0.7071) < 1e-3 and abs(similarities[2]) < 1e-6
     assert (slice_["query"], slice_["agent"], slice_["top_k"]) == ("q", "junior_developer", 3)

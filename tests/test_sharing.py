@@ -143,7 +143,7 @@ async def test_learning_is_stored_under_own_id_and_shared_with_no_one_without_sh
         ).replace("        - tech_lead\n\n", "        - tech_lead\n        - junior_developer\n\n", 1)
     )
     stored = await api.learn("junior_developer", "Fixed null pointer bug", "Added null checks before dereferencing")
-    assert stored["agent"] == "junior_developer"
+    assert stored["outcome"]["agent"] == "junior_developer"
     for reader in ("tech_lead", "senior_developer", "qa_engineer"):
         assert "junior_developer" not in await api.owners(reader, "null pointer bug")
     assert await api.owners("junior_developer", "null pointer bug") == {"junior_developer"}

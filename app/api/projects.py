@@ -8,7 +8,7 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Requ
 
 from app.api.dependencies import AgentName, ProjectId
 from app.config_file import parse_config_text
-from app.models import Agent, ConfigApplied
+from app.models import Agent, AgentStats, ConfigApplied
 from app.service import MemoryService
 
 MAX_CONFIG_BYTES = 2 * 1024 * 1024
@@ -49,3 +49,10 @@ class ProjectController(Controller):
     async def get_agent(self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService]) -> Agent:
         """One agent and its grants."""
         return await service.repository.get_agent(project_id, agent)
+
+    @get("/agents/{agent:str}/stats")
+    async def agent_stats(
+        self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService]
+    ) -> AgentStats:
+        """Own memories per kind and, per granted source, how many it lets this agent read."""
+        return await service.stats(project_id, agent)

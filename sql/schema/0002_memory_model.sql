@@ -1,0 +1,60 @@
+-- The full memory model: strategy vectors for learning heuristics and anti-patterns from outcomes,
+-- domains on every kind that can name one, success rates, and one read-only view over all five kinds.
+
+ALTER TABLE outcomes
+    ADD COLUMN domain text,
+    ADD COLUMN strategy_embedding vector;
+UPDATE outcomes SET strategy_embedding = embedding;
+ALTER TABLE outcomes ALTER COLUMN strategy_embedding SET NOT NULL;
+CREATE INDEX outcomes_for_learning ON outcomes (project_id, agent, task_type);
+
+ALTER TABLE heuristics
+    ADD COLUMN strategy_embedding vector,
+    ADD COLUMN success_rate real GENERATED ALWAYS AS
+        (CASE WHEN occurrence_count > 0 THEN success_count::real / occurrence_count END) STORED;
+UPDATE heuristics SET strategy_embedding = embedding;
+ALTER TABLE heuristics ALTER COLUMN strategy_embedding SET NOT NULL;
+
+ALTER TABLE anti_patterns
+    ADD COLUMN domain text,
+    ADD COLUMN pattern_embedding vector;
+UPDATE anti_patterns SET pattern_embedding = embedding;
+ALTER TABLE anti_patterns ALTER COLUMN pattern_embedding SET NOT NULL;
+
+-- Every memory as (kind, project_id, id, agent, created_at, item): for reading one, listing, counting.
+-- `item` is the memory without its vectors, as the API shows it.
+CREATE VIEW memory_items AS
+    SELECT 'heuristics'::text AS kind, m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
+           to_jsonb(m) - 'project_id' - 'embedding' - 'strategy_embedding' AS item
+    FROM heuristics m
+    UNION ALL
+    SELECT 'outcomes', m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
+           to_jsonb(m) - 'project_id' - 'embedding' - 'strategy_embedding'
+    FROM outcomes m
+    UNION ALL
+    SELECT 'domain-knowledge', m.project_id, m.id, m.agent, m.created_at, NULL, m.domain,
+           to_jsonb(m) - 'project_id' - 'embedding'
+    FROM domain_knowledge m
+    UNION ALL
+    SELECT 'anti-patterns', m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
+           to_jsonb(m) - 'project_id' - 'embedding' - 'pattern_embedding'
+    FROM anti_patterns m
+    UNION ALL
+    SELECT 'preferences', m.project_id, m.id, m.agent, m.created_at, NULL, NULL,
+           to_jsonb(m) - 'project_id' - 'embedding'
+    FROM preferences m;
+
+-- The ranking score of a retrieved memory: a weighted sum of its similarity to the query, its recency
+-- (halving every half_life_days), its success rate and its confidence. Inlined by the planner into the
+-- retrieval statement. (Scalar weights: an array parameter would cost asyncpg a type look-up per connection.)
+CREATE FUNCTION memory_score(similarity float8, at timestamptz, success float8, confidence float8,
+                             w_similarity float8, w_recency float8, w_success float8, w_confidence float8,
+                             half_life_days float8)
+RETURNS float8
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT w_similarity * similarity
+         + w_recency * power(0.5, greatest(extract(epoch FROM now() - at), 0) / 86400.0 / half_life_days)
+         + w_success * success
+         + w_confidence * confidence
+$$;
