@@ -84,14 +84,14 @@ class MemoryController(Controller):
         """Record a user's preference; retrieve returns it when asked for that user."""
         return await service.add_preference(project_id, data)
 
-    @get("/{kind:str}/{memory_id:int}")
+    @get("/memories/{kind:str}/{memory_id:int}")
     async def get_memory(
         self, project_id: ProjectId, kind: Kind, memory_id: MemoryId, agent: Reader, service: Service
     ) -> AnyMemory:
         """One memory, if `agent` may read it (its own or a granted source's)."""
         return await service.get_memory(project_id, kind, memory_id, agent)
 
-    @get("/{kind:str}")
+    @get("/memories/{kind:str}")
     async def list_memories(
         self,
         project_id: ProjectId,
@@ -107,7 +107,7 @@ class MemoryController(Controller):
         """What `agent` may read of one kind, newest first, filtered and paginated."""
         return await service.list_memories(project_id, kind, agent, owner, task_type, domain, limit, offset)
 
-    @patch("/{kind:str}/{memory_id:int}")
+    @patch("/memories/{kind:str}/{memory_id:int}")
     async def update_memory(
         self,
         project_id: ProjectId,
@@ -119,7 +119,7 @@ class MemoryController(Controller):
         """Change a memory; only its owner may."""
         return await service.update_memory(project_id, kind, memory_id, data)
 
-    @delete("/{kind:str}/{memory_id:int}", status_code=HTTP_204_NO_CONTENT)
+    @delete("/memories/{kind:str}/{memory_id:int}", status_code=HTTP_204_NO_CONTENT)
     async def delete_memory(
         self, project_id: ProjectId, kind: Kind, memory_id: MemoryId, agent: Reader, service: Service
     ) -> None:

@@ -1,0 +1,320 @@
+"""The full memory model: learning from outcomes, scope, ownership, bulk writes, forgetting, stats, ranking."""
+
+import asyncio
+
+import asyncpg
+
+from tests.conftest import EXAMPLE_CONFIG, Api
+
+SCOPED = """
+agents:
+  tech_lead:
+    can_learn: [architecture, security]
+    cannot_learn: [gossip]
+    share_with: [junior]
+  junior:
+    inherit_from: [tech_lead]
+    cannot_learn: [production_access]
+"""
+
+
+async def test_three_similar_successes_make_a_heuristic_and_a_failure_lowers_its_confidence(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    strategy = "Use bcrypt to hash passwords before storing them"
+    results = [
+        await api.learn("junior_developer", f"Store passwords for service {n}", strategy, task_type="debugging")
+        for n in range(3)
+    ]
+    assert results[0]["heuristic"] is None and results[1]["heuristic"] is None
+    heuristic = results[2]["heuristic"]
+    assert heuristic["agent"] == "junior_developer"
+    assert (heuristic["occurrence_count"], heuristic["success_count"], heuristic["confidence"]) == (3, 3, 1.0)
+    assert (heuristic["condition"], heuristic["strategy"]) == ("debugging", strategy)
+
+    fourth = await api.learn("junior_developer", "Store passwords again", strategy, "failure", task_type="debugging")
+    assert fourth["heuristic"]["id"] == heuristic["id"]
+    assert (fourth["heuristic"]["occurrence_count"], fourth["heuristic"]["success_count"]) == (4, 3)
+    assert fourth["heuristic"]["confidence"] == 0.75
+    assert fourth["heuristic"]["success_rate"] == 0.75
+
+
+async def test_different_task_types_or_strategies_do_not_merge(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    for n in range(3):
+        await api.learn("junior_developer", f"t{n}", "Add null checks before dereferencing", task_type="debugging")
+    other_type = await api.learn(
+        "junior_developer", "t", "Add null checks before dereferencing", task_type="basic_patterns"
+    )
+    other_strategy = await api.learn("junior_developer", "t", "Rewrite the module in Rust", task_type="debugging")
+    assert other_type["heuristic"] is None
+    assert other_strategy["heuristic"] is None
+
+
+async def test_fifty_concurrent_learns_leave_exact_counts(api: Api, database_url: str):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    strategy = "Retry the flaky integration test with a fresh database"
+
+    async def one(n: int) -> None:
+        await api.learn("qa_engineer", f"Run integration suite {n}", strategy, "success" if n % 5 else "failure",
+                        task_type="testing_strategies")  # fmt: skip
+
+    await asyncio.gather(*(one(n) for n in range(50)))
+
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = await connection.fetch("SELECT occurrence_count, success_count, confidence FROM heuristics")
+        outcomes = await connection.fetchval("SELECT count(*) FROM outcomes")
+    finally:
+        await connection.close()
+    assert outcomes == 50
+    assert [(row["occurrence_count"], row["success_count"]) for row in rows] == [(50, 40)]
+    assert abs(rows[0]["confidence"] - 0.8) < 1e-6
+
+
+async def test_repeated_failures_with_an_error_become_an_anti_pattern(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    strategy = "Store the session token in localStorage"
+    first = await api.learn("junior_developer", "Keep users logged in", strategy, "failure",
+                            task_type="debugging", error_message="XSS stole the token")  # fmt: skip
+    assert first["anti_pattern"] is None
+    second = await api.learn("junior_developer", "Keep users logged in", strategy, "failure",
+                             task_type="debugging", error_message="XSS again")  # fmt: skip
+    anti_pattern = second["anti_pattern"]
+    assert (anti_pattern["pattern"], anti_pattern["why_bad"]) == (strategy, "XSS again")
+    assert anti_pattern["occurrence_count"] == 2
+    third = await api.learn("junior_developer", "Keep users logged in", strategy, "failure",
+                            task_type="debugging", error_message="and again")  # fmt: skip
+    assert third["anti_pattern"]["id"] == anti_pattern["id"]
+    assert third["anti_pattern"]["occurrence_count"] == 3
+
+
+async def test_shared_heuristic_is_tagged_and_only_its_owner_may_change_or_delete_it(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    created = await api.client.post("/v1/projects/my-team/heuristics", json={
+        "agent": "senior_developer", "condition": "implementing authentication",
+        "strategy": "Use a vetted library, never roll your own crypto", "confidence": 0.9})  # fmt: skip
+    assert created.status_code == 201
+    heuristic_id = created.json()["id"]
+
+    slice_ = await api.retrieve("junior_developer", "Implement user authentication", top_k=10)
+    assert [(h["strategy"], h["metadata"]) for h in slice_["heuristics"]] == [
+        ("Use a vetted library, never roll your own crypto", {"shared_from": "senior_developer"})
+    ]
+
+    path = f"/v1/projects/my-team/memories/heuristics/{heuristic_id}"
+    change = await api.client.patch(path, json={"agent": "junior_developer", "strategy": "roll your own"})
+    removal = await api.client.delete(path, params={"agent": "junior_developer"})
+    for response in (change, removal):
+        assert response.status_code == 403
+        assert response.json()["type"] == "urn:alma:problem:not-owner"
+        assert response.json()["owner"] == "senior_developer"
+    seen = await api.client.get(path, params={"agent": "junior_developer"})
+    assert seen.json()["strategy"] == "Use a vetted library, never roll your own crypto"
+    assert seen.json()["metadata"] == {"shared_from": "senior_developer"}
+
+    owner_change = await api.client.patch(path, json={"agent": "senior_developer", "confidence": 0.95})
+    assert owner_change.status_code == 200 and owner_change.json()["confidence"] == 0.95
+    assert (await api.client.delete(path, params={"agent": "senior_developer"})).status_code == 204
+    assert (await api.client.get(path, params={"agent": "senior_developer"})).status_code == 404
+
+
+async def test_a_memory_the_reader_may_not_read_is_indistinguishable_from_a_missing_one(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    created = await api.client.post("/v1/projects/my-team/domain-knowledge", json={
+        "agent": "junior_developer", "domain": "debugging", "fact": "Core dumps live in /var/crash"})  # fmt: skip
+    fact_id = created.json()["id"]
+    hidden = await api.client.get(f"/v1/projects/my-team/memories/domain-knowledge/{fact_id}", params={"agent": "tech_lead"})
+    missing = await api.client.get("/v1/projects/my-team/memories/domain-knowledge/999999", params={"agent": "tech_lead"})
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json()["type"] == missing.json()["type"] == "urn:alma:problem:memory-not-found"
+    delete = await api.client.delete(f"/v1/projects/my-team/memories/domain-knowledge/{fact_id}", params={"agent": "tech_lead"})
+    assert delete.status_code == 404
+
+
+async def test_writes_outside_scope_are_refused_and_nothing_is_written(api: Api, database_url: str):
+    await api.apply(SCOPED)
+    refused = [
+        await api.client.post("/v1/projects/my-team/domain-knowledge",
+                              json={"agent": "tech_lead", "domain": "cooking", "fact": "salt the water"}),
+        await api.client.post("/v1/projects/my-team/domain-knowledge",
+                              json={"agent": "tech_lead", "domain": "gossip", "fact": "who said what"}),
+        await api.client.post("/v1/projects/my-team/learn", json={
+            "agent": "junior", "task": "t", "outcome": "success", "strategy_used": "s",
+            "task_type": "production_access"}),
+        await api.client.post("/v1/projects/my-team/heuristics", json={
+            "agent": "tech_lead", "condition": "c", "strategy": "s", "task_type": "cooking"}),
+    ]  # fmt: skip
+    for response in refused:
+        assert response.status_code == 403, response.text
+        problem = response.json()
+        assert problem["type"] == "urn:alma:problem:scope-violation"
+        assert problem["agent"] in problem["detail"] and problem["value"] in problem["detail"]
+    assert refused[0].json()["can_learn"] == ["architecture", "security"]
+    assert "architecture, security" in refused[0].json()["detail"]
+
+    connection = await asyncpg.connect(database_url)
+    try:
+        counts = [await connection.fetchval(f"SELECT count(*) FROM {table}")
+                  for table in ("outcomes", "heuristics", "domain_knowledge")]  # fmt: skip
+    finally:
+        await connection.close()
+    assert counts == [0, 0, 0]
+
+    allowed = [
+        await api.client.post("/v1/projects/my-team/domain-knowledge",
+                              json={"agent": "tech_lead", "domain": "security", "fact": "rotate keys"}),
+        await api.client.post("/v1/projects/my-team/domain-knowledge",
+                              json={"agent": "junior", "domain": "anything", "fact": "empty can_learn allows it"}),
+        await api.client.post("/v1/projects/my-team/learn", json={
+            "agent": "tech_lead", "task": "no domain named", "outcome": "success", "strategy_used": "s"}),
+    ]  # fmt: skip
+    assert [response.status_code for response in allowed] == [201, 201, 201]
+
+
+async def test_bulk_learn_with_one_bad_item_writes_nothing(api: Api, database_url: str):
+    await api.apply(SCOPED)
+    good = {"agent": "junior", "task": "t", "outcome": "success", "strategy_used": "s"}
+    cases = [
+        {"outcomes": [good, good, {**good, "agent": "ghost"}]},
+        {"outcomes": [good], "domain_knowledge": [{"agent": "tech_lead", "domain": "cooking", "fact": "f"}]},
+        {"outcomes": [good, {**good, "outcome": "maybe"}]},
+    ]
+    statuses = []
+    for body in cases:
+        statuses.append((await api.client.post("/v1/projects/my-team/learn/bulk", json=body)).status_code)
+    assert statuses == [404, 403, 422]
+    connection = await asyncpg.connect(database_url)
+    try:
+        assert await connection.fetchval("SELECT count(*) FROM outcomes") == 0
+        assert await connection.fetchval("SELECT count(*) FROM domain_knowledge") == 0
+    finally:
+        await connection.close()
+
+    accepted = await api.client.post("/v1/projects/my-team/learn/bulk", json={
+        "outcomes": [good, {**good, "agent": "tech_lead"}],
+        "domain_knowledge": [{"agent": "tech_lead", "domain": "security", "fact": "f"}]})  # fmt: skip
+    assert accepted.status_code == 201
+    assert [item["outcome"]["agent"] for item in accepted.json()["outcomes"]] == ["junior", "tech_lead"]
+
+
+async def test_list_filters_and_paginates_what_the_reader_may_read(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    for n in range(5):
+        await api.learn("tech_lead", f"lead task {n}", f"s{n}", task_type="architecture" if n % 2 else None)
+    await api.learn("junior_developer", "junior task", "s")
+    await api.learn("qa_engineer", "qa task", "s")
+
+    page = (await api.client.get("/v1/projects/my-team/memories/outcomes",
+                                 params={"agent": "junior_developer", "limit": 4})).json()  # fmt: skip
+    assert page["total"] == 6 and len(page["items"]) == 4
+    assert page["items"][0]["task"] == "junior task"
+    rest = (await api.client.get("/v1/projects/my-team/memories/outcomes",
+                                 params={"agent": "junior_developer", "limit": 4, "offset": 4})).json()  # fmt: skip
+    assert [item["task"] for item in rest["items"]] == ["lead task 1", "lead task 0"]
+    filtered = (await api.client.get("/v1/projects/my-team/memories/outcomes", params={
+        "agent": "junior_developer", "owner": "tech_lead", "task_type": "architecture"})).json()  # fmt: skip
+    assert [item["task"] for item in filtered["items"]] == ["lead task 3", "lead task 1"]
+    assert all(item["metadata"] == {"shared_from": "tech_lead"} for item in filtered["items"])
+    bad_kind = await api.client.get("/v1/projects/my-team/memories/gossip", params={"agent": "junior_developer"})
+    assert bad_kind.status_code in (404, 422)
+
+
+async def test_patch_refuses_fields_of_another_kind(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    stored = await api.learn("tech_lead", "t", "s")
+    response = await api.client.patch(f"/v1/projects/my-team/memories/outcomes/{stored['outcome']['id']}",
+                                      json={"agent": "tech_lead", "strategy": "x"})  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "strategy", "message": "not a field of outcomes"}]
+
+
+async def test_forget_prunes_old_outcomes_and_weak_heuristics_and_reports_counts(api: Api, database_url: str):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    for agent in ("tech_lead", "junior_developer"):
+        await api.learn(agent, "old task", "s")
+        await api.learn(agent, "new task", "s")
+        for confidence in (0.2, 0.9):
+            await api.client.post("/v1/projects/my-team/heuristics",
+                                  json={"agent": agent, "condition": "c", "strategy": "s", "confidence": confidence})
+    connection = await asyncpg.connect(database_url)
+    await connection.execute("UPDATE outcomes SET created_at = now() - interval '40 days' WHERE task = 'old task'")
+
+    mine = await api.client.post("/v1/projects/my-team/forget",
+                                 json={"agent": "junior_developer", "older_than_days": 30, "below_confidence": 0.5})
+    assert mine.json() == {"outcomes_removed": 1, "heuristics_removed": 1}
+    everyone = await api.client.post("/v1/projects/my-team/forget", json={"older_than_days": 30})
+    assert everyone.json() == {"outcomes_removed": 1, "heuristics_removed": 0}
+    remaining = await connection.fetch("SELECT agent, task FROM outcomes ORDER BY agent")
+    await connection.close()
+    assert [tuple(row) for row in remaining] == [("junior_developer", "new task"), ("tech_lead", "new task")]
+
+
+async def test_stats_count_own_and_inherited_memories_per_source(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    await api.learn("tech_lead", "a", "s")
+    await api.learn("tech_lead", "b", "s")
+    await api.learn("junior_developer", "c", "s")
+    await api.client.post("/v1/projects/my-team/heuristics",
+                          json={"agent": "senior_developer", "condition": "c", "strategy": "s"})
+    stats = (await api.client.get("/v1/projects/my-team/agents/junior_developer/stats")).json()
+    assert stats["own"]["outcomes"] == 1 and stats["own"]["heuristics"] == 0
+    assert stats["readable"] == {"senior_developer": {"heuristics": 1}, "tech_lead": {"outcomes": 2}}
+    assert stats["inherited"]["outcomes"] == 2 and stats["inherited"]["heuristics"] == 1
+
+
+async def test_ranking_weighs_confidence_and_breaks_ties_by_id(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    ids = []
+    for agent, confidence in (("tech_lead", 0.2), ("senior_developer", 0.9), ("tech_lead", 0.9)):
+        response = await api.client.post("/v1/projects/my-team/heuristics", json={
+            "agent": agent, "condition": "implementing authentication", "strategy": f"{agent} {confidence}",
+            "confidence": confidence})  # fmt: skip
+        ids.append(response.json()["id"])
+    slice_ = await api.retrieve("junior_developer", "implementing authentication", top_k=10)
+    ranked = [item["id"] for item in slice_["heuristics"]]
+    assert ranked[-1] == ids[0], "the low-confidence heuristic ranks last"
+    scores = [item["score"] for item in slice_["heuristics"]]
+    assert scores == sorted(scores, reverse=True)
+    assert set(ranked[:2]) == {ids[1], ids[2]}
+
+
+async def test_a_prolific_source_does_not_crowd_out_a_relevant_one(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    bulk = [{"agent": "tech_lead", "task": f"Plan sprint number {n}", "outcome": "success", "strategy_used": "s"}
+            for n in range(60)]  # fmt: skip
+    assert (await api.client.post("/v1/projects/my-team/learn/bulk", json={"outcomes": bulk})).status_code == 201
+    await api.learn("senior_developer", "Implement user authentication", "use OAuth")
+    slice_ = await api.retrieve("junior_developer", "Implement user authentication", top_k=3)
+    assert slice_["outcomes"][0]["agent"] == "senior_developer"
+
+
+async def test_preferences_come_back_for_the_user_named_and_untagged(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    await api.client.post("/v1/projects/my-team/preferences", json={
+        "agent": "tech_lead", "user_id": "ada", "category": "style", "preference": "Prefer small pull requests"})
+    await api.client.post("/v1/projects/my-team/preferences", json={
+        "agent": "tech_lead", "user_id": "bob", "category": "style", "preference": "Prefer big pull requests"})
+    for_ada = await api.retrieve("junior_developer", "pull requests", user_id="ada")
+    assert [(p["preference"], p["metadata"]) for p in for_ada["preferences"]] == [("Prefer small pull requests", {})]
+    assert (await api.retrieve("junior_developer", "pull requests"))["preferences"] == []
+
+
+async def test_prompt_text_has_sections_and_respects_the_token_budget(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    await api.client.post("/v1/projects/my-team/heuristics", json={
+        "agent": "tech_lead", "condition": "implementing authentication", "strategy": "Use a vetted library"})
+    await api.client.post("/v1/projects/my-team/anti-patterns", json={
+        "agent": "junior_developer", "pattern": "Storing tokens in localStorage", "why_bad": "XSS can read them"})
+    for n in range(40):
+        await api.learn("junior_developer", f"Implement authentication step {n} " + "detail " * 20, "s")
+
+    roomy = await api.retrieve("junior_developer", "implementing authentication", top_k=50, include_prompt=True,
+                               max_prompt_tokens=5000)  # fmt: skip
+    prompt = roomy["prompt"]
+    assert "## Strategies that worked" in prompt and "Use a vetted library (confidence 0.50) (from tech_lead)" in prompt
+    assert "## Avoid\n- Storing tokens in localStorage: XSS can read them" in prompt
+    tight = await api.retrieve("junior_developer", "implementing authentication", top_k=50, include_prompt=True,
+                               max_prompt_tokens=100)  # fmt: skip
+    assert len(tight["prompt"]) <= 400
+    assert tight["prompt"].startswith("## Strategies that worked")
+    assert (await api.retrieve("junior_developer", "x"))["prompt"] is None
