@@ -12,19 +12,22 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from app import __version__
-from app.api.dependencies import provide_service
+from app.api.dependencies import provide_caller, provide_service
 from app.api.health import health
+from app.api.keys import KeyController
 from app.api.memories import MemoryController
 from app.api.projects import ProjectController
 from app.database import open_pool, resolve_database_url
 from app.embeddings import Embedder, create_embedder
 from app.errors import EXCEPTION_HANDLERS
 from app.queries import queries
+from app.key_store import KeyStore
 from app.repository import MemoryRepository
 from app.service import MemoryService
 from app.settings import Settings
 
 MAX_BODY_BYTES = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> Litestar:
@@ -46,13 +49,24 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             )
             await repository.init_deployment(chosen.dimension, chosen.name)
             app.state.service = MemoryService(repository, chosen)
+            operator_key = settings.operator_key.get_secret_value() if settings.operator_key else None
+            app.state.key_store = KeyStore(pool, queries, settings.auth_required, operator_key)
+            if not settings.auth_required:
+                log.warning(
+                    "Running OPEN: no API keys are required (embedded database, listening on %s only). "
+                    "Start with --require-auth (ALMA_REQUIRE_AUTH=true) to require keys.",
+                    settings.host,
+                )
             yield
         finally:
             await pool.close()
 
     return Litestar(
-        route_handlers=[health, ProjectController, MemoryController],
-        dependencies={"service": Provide(provide_service, sync_to_thread=False)},
+        route_handlers=[health, KeyController, ProjectController, MemoryController],
+        dependencies={
+            "service": Provide(provide_service, sync_to_thread=False),
+            "caller": Provide(provide_caller),
+        },
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,

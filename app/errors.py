@@ -26,6 +26,8 @@ class AlmaError(Exception):
     slug = "bad-request"
     title = "Bad request"
 
+    headers: dict[str, str] = {}
+
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -42,6 +44,15 @@ class AgentNotFound(NotFound):
 
 class ProjectNotFound(NotFound):
     slug, title = "project-not-found", "Unknown project"
+
+
+class Unauthorized(AlmaError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="alma"'}
+
+
+class Conflict(AlmaError):
+    status, slug, title = 409, "conflict", "Conflict"
 
 
 class MemoryNotFound(NotFound):
@@ -70,11 +81,13 @@ class InvalidConfig(InvalidInput):
     slug, title = "invalid-config", "Invalid config"
 
 
-def problem(status: int, slug: str, title: str, detail: str, request: Request, **extra: Any) -> Response:
+def problem(
+    status: int, slug: str, title: str, detail: str, request: Request, headers: dict | None = None, **extra: Any
+) -> Response:
     """An RFC 9457 problem details response."""
     body = {"type": TYPE_BASE + slug, "title": title, "status": status, "detail": detail, "instance": request.url.path}
     body.update(extra)
-    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _field_errors(extra: Any) -> list[dict[str, str]]:
@@ -88,7 +101,7 @@ def _field_errors(extra: Any) -> list[dict[str, str]]:
 
 
 def handle_alma_error(request: Request, error: AlmaError) -> Response:
-    return problem(error.status, error.slug, error.title, error.detail, request, **error.extra)
+    return problem(error.status, error.slug, error.title, error.detail, request, error.headers, **error.extra)
 
 
 def handle_validation_error(request: Request, error: ValidationException) -> Response:

@@ -1,9 +1,10 @@
 """The service's settings: one class, read from `ALMA_*` environment variables."""
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +22,14 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".alma/data"), description="Where the embedded PostgreSQL keeps its data.")
     migrate_on_start: bool = Field(
         default=False, description="Migrate an external database at start (the embedded one always is)."
+    )
+
+    require_auth: bool = Field(
+        default=False,
+        description="Require API keys even on the embedded database on loopback (always required otherwise).",
+    )
+    operator_key: SecretStr | None = Field(
+        default=None, description="The deployment operator's key: creates projects and their first admin key."
     )
 
     embedder: Literal["auto", "hashing", "sentence-transformers", "openai"] = Field(
@@ -50,6 +59,20 @@ class Settings(BaseSettings):
     def rank_weights(self) -> list[float]:
         """The weights in the order memory_score() takes them."""
         return [self.rank_similarity, self.rank_recency, self.rank_success, self.rank_confidence]
+
+    @property
+    def loopback_only(self) -> bool:
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def auth_required(self) -> bool:
+        """Keys are required unless the service runs on its embedded database, on loopback, by choice open."""
+        return self.require_auth or not self.embedded or not self.loopback_only
 
     @property
     def embedded(self) -> bool:

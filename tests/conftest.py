@@ -11,9 +11,10 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import asyncpg
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -94,8 +95,54 @@ async def database_url(server_url: str, template_url: str) -> AsyncIterator[str]
         await admin.close()
 
 
+OPERATOR_KEY = "operator-test-key-0123456789"
+
+
 def settings_for(database_url: str, **overrides) -> Settings:
-    return Settings(database_url=database_url, embedder="hashing", log_level="WARNING", **overrides)
+    """A service on a database it does not run itself: API keys are required."""
+    return Settings(
+        database_url=database_url, embedder="hashing", log_level="WARNING", operator_key=OPERATOR_KEY, **overrides
+    )
+
+
+class ProjectAdminKeys(httpx.Auth):
+    """Test-client auth: the first request to a project has the operator create it and an admin key,
+    which then signs every request to that project. A request that brings its own Authorization is left as is."""
+
+    requires_response_body = True
+
+    def __init__(self) -> None:
+        self.keys: dict[str, str] = {}
+
+    def auth_flow(self, request: httpx.Request):
+        if "authorization" in request.headers:
+            yield request
+            return
+        parts = request.url.path.split("/")
+        if len(parts) > 3 and parts[1:3] == ["v1", "projects"] and parts[3]:
+            project = unquote(parts[3])
+            if project not in self.keys:
+                created = yield self._as_operator(request, "/v1/projects", {"project_id": project})
+                if created.status_code == 409:
+                    created = yield self._as_operator(request, f"/v1/projects/{project}/keys", {"role": "admin"})
+                    self.keys[project] = created.json()["key"]
+                elif created.status_code == 201:
+                    self.keys[project] = created.json()["admin_key"]["key"]
+            if project in self.keys:
+                request.headers["Authorization"] = f"Bearer {self.keys[project]}"
+        else:
+            request.headers["Authorization"] = f"Bearer {OPERATOR_KEY}"
+        yield request
+
+    def headers_for(self, project: str) -> dict[str, str]:
+        """The admin key of a project this client has already used, as a header."""
+        return {"Authorization": f"Bearer {self.keys[project]}"}
+
+    @staticmethod
+    def _as_operator(request: httpx.Request, path: str, body: dict) -> httpx.Request:
+        return httpx.Request(
+            "POST", request.url.copy_with(path=path), json=body, headers={"Authorization": f"Bearer {OPERATOR_KEY}"}
+        )
 
 
 @pytest.fixture
@@ -105,8 +152,10 @@ def app(database_url: str) -> Litestar:
 
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient]:
-    """An HTTP client of a running service (lifespan included) on this test's database."""
+    """An HTTP client of a running service (lifespan included) on this test's database, signing each
+    request with an admin key of the project it names."""
     async with AsyncTestClient(app=app) as test_client:
+        test_client.auth = ProjectAdminKeys()
         yield test_client
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from alembic.script import ScriptDirectory
 
+from app.database import alembic_config
 from tests.conftest import EXAMPLE_CONFIG
 
 ALMA = str(Path(sys.executable).parent / "alma")
@@ -60,7 +62,7 @@ async def test_migrate_reaches_head_on_an_empty_database(server_url: str):
         version = await connection.fetchval("SELECT version_num FROM alembic_version")
         await connection.close()
         assert {"agents", "read_grants", "outcomes", "heuristics"} <= tables
-        assert version == "0002_memory_model"
+        assert version == ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     finally:
         await admin.execute("DROP DATABASE IF EXISTS alma_cli_migrate WITH (FORCE)")
         await admin.close()
@@ -98,6 +100,9 @@ def test_serve_starts_on_the_embedded_database_and_answers(tmp_path: Path):
         slice_ = httpx.post(f"{base}/v1/projects/my-team/retrieve", json={"agent": "qa_engineer", "query": "API"})
         assert slice_.json()["outcomes"][0]["metadata"] == {"shared_from": "tech_lead"}
         assert httpx.get(f"{base}/docs/openapi.json").status_code == 200
+        unknown = httpx.post(f"{base}/v1/projects/nowhere/retrieve", json={"agent": "a", "query": "q"})
+        assert unknown.status_code == 404
+        assert "PUT /v1/projects/nowhere/config" in unknown.json()["detail"]
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)

@@ -4,7 +4,7 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, Api, settings_for
+from tests.conftest import EXAMPLE_CONFIG, Api, ProjectAdminKeys, settings_for
 
 DIM = 384
 
@@ -61,11 +61,19 @@ async def test_learn_for_unknown_agent_is_404_naming_known_agents_and_writes_not
     assert await count_rows(database_url, "agents") == 4
 
 
-async def test_unknown_project_is_404_telling_how_to_create_it(api: Api):
-    response = await api.client.post("/v1/projects/nowhere/retrieve", json={"agent": "a", "query": "q"})
-    assert response.status_code == 404
-    assert response.json()["type"] == "urn:alma:problem:project-not-found"
-    assert "PUT /v1/projects/nowhere/config" in response.json()["detail"]
+async def test_another_project_looks_the_same_whether_or_not_it_exists(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    await api.apply(EXAMPLE_CONFIG.read_text().replace("my-team", "other-team"), project="other-team")
+    my_key = {"Authorization": api.client.auth.headers_for("my-team")["Authorization"]}
+    answers = []
+    for project in ("other-team", "nowhere"):
+        response = await api.client.post(f"/v1/projects/{project}/retrieve",
+                                         json={"agent": "tech_lead", "query": "q"}, headers=my_key)  # fmt: skip
+        body = response.json()
+        answers.append((response.status_code, body["type"], body["detail"].replace(project, "P")))
+    assert answers[0] == answers[1] == (
+        404, "urn:alma:problem:not-found", "Project 'P' was not found for this key. Use a key of that project."
+    )
 
 
 async def test_retrieve_ranks_by_cosine_similarity_and_caps_each_kind_at_top_k(api: Api):
@@ -132,12 +140,14 @@ async def test_validation_errors_are_problem_details_naming_the_field(api: Api):
 
 
 async def test_malformed_json_and_bad_path_are_4xx_problems(api: Api):
+    await api.apply(EXAMPLE_CONFIG.read_text())
     response = await api.client.post(
         "/v1/projects/my-team/learn", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
     assert response.json()["type"] == "urn:alma:problem:malformed-request"
-    bad_project = await api.client.post("/v1/projects/bad%20name/retrieve", json={"agent": "a", "query": "q"})
+    bad_project = await api.client.post("/v1/projects/bad%20name/retrieve", json={"agent": "a", "query": "q"},
+                                        headers=api.client.auth.headers_for("my-team"))  # fmt: skip
     assert bad_project.status_code in (400, 422)
     assert bad_project.headers["content-type"].startswith("application/problem+json")
     missing = await api.client.get("/v1/nothing-here")
@@ -148,6 +158,7 @@ async def test_malformed_json_and_bad_path_are_4xx_problems(api: Api):
 async def test_a_retrieve_issues_exactly_one_statement(database_url: str):
     app = create_app(settings_for(database_url, pool_min_size=1, pool_size=1))
     async with AsyncTestClient(app=app) as client:
+        client.auth = ProjectAdminKeys()
         api = Api(client, "my-team")
         await api.apply(EXAMPLE_CONFIG.read_text())
         for agent in ("tech_lead", "senior_developer", "junior_developer"):

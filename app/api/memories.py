@@ -7,7 +7,9 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from app.api.dependencies import ProjectId
+from app.api.dependencies import CurrentCaller, ProjectId
+from app.audit import audit
+
 from app.models import (
     NAME_PATTERN,
     AnyMemory,
@@ -45,50 +47,74 @@ class MemoryController(Controller):
     tags = ["memories"]
 
     @post("/learn", status_code=HTTP_201_CREATED)
-    async def learn(self, project_id: ProjectId, data: JSONBody[LearnRequest], service: Service) -> LearnResult:
+    async def learn(
+        self, project_id: ProjectId, data: JSONBody[LearnRequest], service: Service, caller: CurrentCaller
+    ) -> LearnResult:
         """Record a task outcome under the learning agent's own id; repeated ones become heuristics."""
-        return await service.learn(project_id, data)
+        caller.act_as(project_id, data.agent)
+        result = await service.learn(project_id, data)
+        audit(caller, "learn", project_id, data.agent, outcome_id=result.outcome.id)
+        return result
 
     @post("/learn/bulk", status_code=HTTP_201_CREATED)
     async def learn_many(
-        self, project_id: ProjectId, data: JSONBody[BulkLearnRequest], service: Service
+        self, project_id: ProjectId, data: JSONBody[BulkLearnRequest], service: Service, caller: CurrentCaller
     ) -> BulkLearnResult:
         """Many outcomes and facts in one transaction: all are written, or none."""
-        return await service.learn_many(project_id, data)
+        agents = sorted({item.agent for item in [*data.outcomes, *data.domain_knowledge]})
+        for agent in agents:
+            caller.act_as(project_id, agent)
+        result = await service.learn_many(project_id, data)
+        audit(caller, "learn_bulk", project_id, None, agents=agents,
+              outcomes=len(result.outcomes), domain_knowledge=len(result.domain_knowledge))  # fmt: skip
+        return result
 
     @post("/heuristics", status_code=HTTP_201_CREATED)
     async def add_heuristic(
-        self, project_id: ProjectId, data: JSONBody[HeuristicCreate], service: Service
+        self, project_id: ProjectId, data: JSONBody[HeuristicCreate], service: Service, caller: CurrentCaller
     ) -> HeuristicItem:
         """Write a heuristic ("when condition, do strategy") under the writing agent's own id."""
-        return await service.add_heuristic(project_id, data)
+        caller.act_as(project_id, data.agent)
+        item = await service.add_heuristic(project_id, data)
+        audit(caller, "write", project_id, data.agent, kind="heuristics", memory_id=item.id)
+        return item
 
     @post("/domain-knowledge", status_code=HTTP_201_CREATED)
     async def add_domain_knowledge(
-        self, project_id: ProjectId, data: JSONBody[DomainKnowledgeCreate], service: Service
+        self, project_id: ProjectId, data: JSONBody[DomainKnowledgeCreate], service: Service, caller: CurrentCaller
     ) -> DomainKnowledgeItem:
         """Write a fact of a domain."""
-        return await service.add_domain_knowledge(project_id, data)
+        caller.act_as(project_id, data.agent)
+        item = await service.add_domain_knowledge(project_id, data)
+        audit(caller, "write", project_id, data.agent, kind="domain-knowledge", memory_id=item.id)
+        return item
 
     @post("/anti-patterns", status_code=HTTP_201_CREATED)
     async def add_anti_pattern(
-        self, project_id: ProjectId, data: JSONBody[AntiPatternCreate], service: Service
+        self, project_id: ProjectId, data: JSONBody[AntiPatternCreate], service: Service, caller: CurrentCaller
     ) -> AntiPatternItem:
         """Write an anti-pattern: what not to do, why, and what to do instead."""
-        return await service.add_anti_pattern(project_id, data)
+        caller.act_as(project_id, data.agent)
+        item = await service.add_anti_pattern(project_id, data)
+        audit(caller, "write", project_id, data.agent, kind="anti-patterns", memory_id=item.id)
+        return item
 
     @post("/preferences", status_code=HTTP_201_CREATED)
     async def add_preference(
-        self, project_id: ProjectId, data: JSONBody[PreferenceCreate], service: Service
+        self, project_id: ProjectId, data: JSONBody[PreferenceCreate], service: Service, caller: CurrentCaller
     ) -> PreferenceItem:
         """Record a user's preference; retrieve returns it when asked for that user."""
-        return await service.add_preference(project_id, data)
+        caller.act_as(project_id, data.agent)
+        item = await service.add_preference(project_id, data)
+        audit(caller, "write", project_id, data.agent, kind="preferences", memory_id=item.id)
+        return item
 
     @get("/memories/{kind:str}/{memory_id:int}")
     async def get_memory(
-        self, project_id: ProjectId, kind: Kind, memory_id: MemoryId, agent: Reader, service: Service
+        self, project_id: ProjectId, kind: Kind, memory_id: MemoryId, agent: Reader, service: Service, caller: CurrentCaller
     ) -> AnyMemory:
         """One memory, if `agent` may read it (its own or a granted source's)."""
+        caller.act_as(project_id, agent)
         return await service.get_memory(project_id, kind, memory_id, agent)
 
     @get("/memories/{kind:str}")
@@ -98,6 +124,7 @@ class MemoryController(Controller):
         kind: Kind,
         agent: Reader,
         service: Service,
+        caller: CurrentCaller,
         owner: Owner = None,
         task_type: Annotated[str | None, QueryParameter(max_length=200)] = None,
         domain: Annotated[str | None, QueryParameter(max_length=200)] = None,
@@ -105,6 +132,7 @@ class MemoryController(Controller):
         offset: Annotated[int, QueryParameter(ge=0, le=10_000_000)] = 0,
     ) -> MemoryPage:
         """What `agent` may read of one kind, newest first, filtered and paginated."""
+        caller.act_as(project_id, agent)
         return await service.list_memories(project_id, kind, agent, owner, task_type, domain, limit, offset)
 
     @patch("/memories/{kind:str}/{memory_id:int}")
@@ -115,25 +143,43 @@ class MemoryController(Controller):
         memory_id: MemoryId,
         data: JSONBody[MemoryUpdate],
         service: Service,
+        caller: CurrentCaller,
     ) -> AnyMemory:
         """Change a memory; only its owner may."""
-        return await service.update_memory(project_id, kind, memory_id, data)
+        caller.act_as(project_id, data.agent)
+        item = await service.update_memory(project_id, kind, memory_id, data)
+        audit(caller, "update", project_id, data.agent, kind=kind, memory_id=memory_id)
+        return item
 
     @delete("/memories/{kind:str}/{memory_id:int}", status_code=HTTP_204_NO_CONTENT)
     async def delete_memory(
-        self, project_id: ProjectId, kind: Kind, memory_id: MemoryId, agent: Reader, service: Service
+        self, project_id: ProjectId, kind: Kind, memory_id: MemoryId, agent: Reader, service: Service, caller: CurrentCaller
     ) -> None:
         """Delete a memory; only its owner may."""
+        caller.act_as(project_id, agent)
         await service.delete_memory(project_id, kind, memory_id, agent)
+        audit(caller, "delete", project_id, agent, kind=kind, memory_id=memory_id)
 
     @post("/forget", status_code=HTTP_200_OK)
-    async def forget(self, project_id: ProjectId, data: JSONBody[ForgetRequest], service: Service) -> ForgetResult:
+    async def forget(
+        self, project_id: ProjectId, data: JSONBody[ForgetRequest], service: Service, caller: CurrentCaller
+    ) -> ForgetResult:
         """Remove outcomes older than N days and heuristics below a confidence, of an agent or the project."""
-        return await service.forget(project_id, data)
+        if data.agent is None:
+            caller.require_admin(project_id)
+        else:
+            caller.act_as(project_id, data.agent)
+        result = await service.forget(project_id, data)
+        audit(caller, "forget", project_id, data.agent, **result.model_dump())
+        return result
 
     @post("/retrieve", status_code=HTTP_200_OK)
     async def retrieve(
-        self, project_id: ProjectId, data: JSONBody[RetrieveRequest], service: Service
+        self, project_id: ProjectId, data: JSONBody[RetrieveRequest], service: Service, caller: CurrentCaller
     ) -> RetrieveResponse:
         """The agent's own memories and, with include_shared, those its granted sources share with it."""
-        return await service.retrieve(project_id, data)
+        caller.act_as(project_id, data.agent)
+        result = await service.retrieve(project_id, data)
+        if sources := result.shared_sources():
+            audit(caller, "retrieve_shared", project_id, data.agent, sources=sources)
+        return result

@@ -6,7 +6,9 @@ from litestar import Controller, Request, get, put
 from litestar.di import NamedDependency
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
-from app.api.dependencies import AgentName, ProjectId
+from app.api.dependencies import AgentName, CurrentCaller, ProjectId
+from app.audit import audit
+
 from app.config_file import parse_config_text
 from app.models import Agent, AgentStats, ConfigApplied
 from app.service import MemoryService
@@ -35,24 +37,37 @@ class ProjectController(Controller):
     tags = ["projects"]
 
     @put("/config", operation_class=ConfigOperation, request_max_body_size=MAX_CONFIG_BYTES)
-    async def apply_config(self, project_id: ProjectId, request: Request, service: NamedDependency[MemoryService]) -> ConfigApplied:
+    async def apply_config(
+        self, project_id: ProjectId, request: Request, service: NamedDependency[MemoryService], caller: CurrentCaller
+    ) -> ConfigApplied:
         """Apply a whole project config: agents not in it are removed, grants follow in the same transaction."""
+        caller.require_admin(project_id)
         config = parse_config_text(await request.body())
-        return await service.apply_config(project_id, config)
+        result = await service.apply_config(project_id, config)
+        audit(caller, "apply_config", project_id, None, created=result.created, updated=result.updated,
+              removed=result.removed, grants=len(result.grants))  # fmt: skip
+        return result
 
     @get("/agents")
-    async def list_agents(self, project_id: ProjectId, service: NamedDependency[MemoryService]) -> list[Agent]:
+    async def list_agents(
+        self, project_id: ProjectId, service: NamedDependency[MemoryService], caller: CurrentCaller
+    ) -> list[Agent]:
         """The project's agents, each with the sources it may read and the agents that may read it."""
+        caller.require_project(project_id)
         return await service.repository.list_agents(project_id)
 
     @get("/agents/{agent:str}")
-    async def get_agent(self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService]) -> Agent:
+    async def get_agent(
+        self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService], caller: CurrentCaller
+    ) -> Agent:
         """One agent and its grants."""
+        caller.require_project(project_id)
         return await service.repository.get_agent(project_id, agent)
 
     @get("/agents/{agent:str}/stats")
     async def agent_stats(
-        self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService]
+        self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService], caller: CurrentCaller
     ) -> AgentStats:
         """Own memories per kind and, per granted source, how many it lets this agent read."""
+        caller.act_as(project_id, agent)
         return await service.stats(project_id, agent)

@@ -1,0 +1,66 @@
+"""Projects and their API keys: the operator creates projects, project admins manage keys."""
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, post
+from litestar.datastructures import State
+from litestar.params import JSONBody, PathParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from app.api.dependencies import CurrentCaller, ProjectId
+from app.audit import audit
+from app.errors import InvalidInput
+from app.models import ApiKey, KeyCreate, NewApiKey, ProjectCreate, ProjectCreated, ProjectSummary
+
+KeyPrefix = Annotated[str, PathParameter(pattern=r"^alma_[0-9a-f]{12}$", description="The key's visible prefix.")]
+
+
+class KeyController(Controller):
+    path = "/v1/projects"
+    tags = ["projects and keys"]
+
+    @post("/", status_code=HTTP_201_CREATED)
+    async def create_project(self, data: JSONBody[ProjectCreate], state: State, caller: CurrentCaller) -> ProjectCreated:
+        """Create a project and its first admin key (deployment operator only)."""
+        caller.require_operator()
+        created = await state.key_store.create_project(data.project_id)
+        audit(caller, "create_project", data.project_id, None, key_created=created["admin_key"]["prefix"])
+        return ProjectCreated(**created)
+
+    @get("/")
+    async def list_projects(self, state: State, caller: CurrentCaller) -> list[ProjectSummary]:
+        """Every project of the deployment (deployment operator only)."""
+        caller.require_operator()
+        return [ProjectSummary(**row) for row in await state.key_store.list_projects()]
+
+    @post("/{project_id:str}/keys", status_code=HTTP_201_CREATED)
+    async def create_key(
+        self, project_id: ProjectId, data: JSONBody[KeyCreate], state: State, caller: CurrentCaller
+    ) -> NewApiKey:
+        """A new admin or agent key; its secret is in this answer only. The operator may create admin keys."""
+        if caller.role != "operator" or data.role != "admin":
+            caller.require_admin(project_id)
+        if (data.role == "agent") != (data.agent is not None):
+            raise InvalidInput(
+                "An agent key names its agent; an admin key names none.",
+                errors=[{"field": "agent", "message": "required for role agent, absent for role admin"}],
+            )
+        key = await state.key_store.create_key(project_id, data.role, data.agent, data.name)
+        audit(caller, "create_key", project_id, data.agent, key_created=key["prefix"], role=data.role)
+        return NewApiKey(**key)
+
+    @get("/{project_id:str}/keys")
+    async def list_keys(self, project_id: ProjectId, state: State, caller: CurrentCaller) -> list[ApiKey]:
+        """The project's keys, without their secrets."""
+        caller.require_admin(project_id)
+        return [ApiKey(**row) for row in await state.key_store.list_keys(project_id)]
+
+    @delete("/{project_id:str}/keys/{prefix:str}", status_code=HTTP_200_OK)
+    async def revoke_key(
+        self, project_id: ProjectId, prefix: KeyPrefix, state: State, caller: CurrentCaller
+    ) -> ApiKey:
+        """Revoke a key: it stops working at once (within seconds on other workers)."""
+        caller.require_admin(project_id)
+        revoked = await state.key_store.revoke_key(project_id, prefix)
+        audit(caller, "revoke_key", project_id, None, key_revoked=prefix)
+        return ApiKey(**revoked)

@@ -1,0 +1,92 @@
+"""KeyStore: projects and their API keys in the database, and turning a request's key into a Caller.
+
+The SQL is in sql/queries/*_api_key*.sql and *_project*.sql; the rules of what a caller may do are in app.auth.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+import asyncpg
+
+from app.auth import OPEN, Caller, KeyCache, bearer_token, hash_key, key_prefix, matches, new_key
+from app.errors import AgentNotFound, Conflict, NotFound, Unauthorized
+from app.queries import Queries
+
+
+class KeyStore:
+    """Projects, keys, and authentication with a short cache of verified keys."""
+
+    def __init__(self, pool: asyncpg.Pool, queries: Queries, required: bool, operator_key: str | None) -> None:
+        self.pool = pool
+        self.q = queries
+        self.required = required
+        self.operator_key = operator_key
+        self.cache = KeyCache()
+
+    async def identify(self, authorization: str | None) -> Caller:
+        """The caller behind an Authorization header; open callers where keys are not required."""
+        if not self.required and not authorization:
+            return OPEN
+        key = bearer_token(authorization)
+        if self.operator_key and hmac.compare_digest(self.operator_key.encode(), key.encode()):
+            return Caller(role="operator", key="operator")
+        prefix = key_prefix(key)
+        if prefix is None:
+            raise Unauthorized("That is not an ALMA API key (they look like `alma_<12 hex>_<secret>`).")
+        digest = hash_key(key)
+        if (cached := self.cache.get(digest)) is not None:
+            return cached
+        row = await self.pool.fetchrow(self.q.authenticate_key, prefix)
+        if row is None or not matches(row["secret_hash"], key):
+            raise Unauthorized("Unknown or revoked API key. Ask a project admin for a valid one.")
+        caller = Caller(role=row["role"], project_id=row["project_id"], agent=row["agent"], key=prefix)
+        self.cache.put(digest, caller)
+        return caller
+
+    async def create_project(self, project_id: str) -> dict[str, Any]:
+        """A new, empty project and its first admin key."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            if await connection.fetchval(self.q.insert_project, project_id) is None:
+                raise Conflict(
+                    f"Project '{project_id}' exists already. To get another admin key, "
+                    f"POST /v1/projects/{project_id}/keys with the operator key.",
+                    project_id=project_id,
+                )
+            key = await self._insert_key(connection, project_id, "admin", None, "first admin key")
+        return {"project_id": project_id, "admin_key": key}
+
+    async def list_projects(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in await self.pool.fetch(self.q.list_projects)]
+
+    async def create_key(self, project_id: str, role: str, agent: str | None, name: str | None) -> dict[str, Any]:
+        """A new key; the answer is the only place its secret is ever shown."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            if not await connection.fetchval(self.q.project_exists, project_id):
+                raise NotFound(f"Project '{project_id}' does not exist.", project_id=project_id)
+            if agent is not None and await connection.fetchrow(self.q.get_agent, project_id, agent) is None:
+                known = [row["name"] for row in await connection.fetch(self.q.list_agents, project_id)]
+                raise AgentNotFound(
+                    f"'{agent}' is not an agent of project '{project_id}'. Known agents: {', '.join(known) or 'none'}.",
+                    agent=agent,
+                    known_agents=known,
+                )
+            return await self._insert_key(connection, project_id, role, agent, name)
+
+    async def _insert_key(
+        self, connection: asyncpg.Connection, project_id: str, role: str, agent: str | None, name: str | None
+    ) -> dict[str, Any]:
+        key, prefix, digest = new_key()
+        row = await connection.fetchrow(self.q.insert_api_key, project_id, prefix, digest, role, agent, name)
+        return {"key": key, **dict(row)}
+
+    async def list_keys(self, project_id: str) -> list[dict[str, Any]]:
+        return [dict(row) for row in await self.pool.fetch(self.q.list_api_keys, project_id)]
+
+    async def revoke_key(self, project_id: str, prefix: str) -> dict[str, Any]:
+        row = await self.pool.fetchrow(self.q.revoke_api_key, project_id, prefix)
+        if row is None:
+            raise NotFound(f"Project '{project_id}' has no key '{prefix}'.", prefix=prefix)
+        self.cache.evict(prefix)
+        return dict(row)
