@@ -17,7 +17,7 @@ from app.api.health import health
 from app.api.keys import KeyController
 from app.api.memories import MemoryController
 from app.api.projects import ProjectController
-from app.database import open_pool, resolve_database_url
+from app.database import open_pool, resolve_database_url, stop_embedded
 from app.embeddings import Embedder, create_embedder
 from app.errors import EXCEPTION_HANDLERS
 from app.queries import queries
@@ -60,6 +60,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             yield
         finally:
             await pool.close()
+            if settings.embedded:
+                # Here, not at exit: uvicorn re-raises SIGTERM after shutdown, and atexit would never run.
+                stop_embedded(settings.data_dir)
 
     return Litestar(
         route_handlers=[health, KeyController, ProjectController, MemoryController],

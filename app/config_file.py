@@ -17,6 +17,7 @@ from app.models import AgentConfig, ProjectConfig
 
 AGENT_KEYS = sorted(AgentConfig.model_fields)
 KNOWN_TOP_KEYS = {"project_id", "storage", "agents"}
+CLIENT_KEYS = {"server_url", "api_key"}  # read by the SDKs, not by the service
 
 
 def parse_config_text(text: str | bytes) -> ProjectConfig:
@@ -35,9 +36,9 @@ def parse_config(document: Any) -> ProjectConfig:
     section = document.get("alma", document)
     if not isinstance(section, dict):
         raise InvalidConfig("`alma:` must be a mapping holding `project_id`, `storage` and `agents`.")
-    ignored = sorted(str(key) for key in section if key not in KNOWN_TOP_KEYS)
+    ignored = sorted(str(key) for key in section if key not in KNOWN_TOP_KEYS | CLIENT_KEYS)
     if "alma" in document:
-        ignored += sorted(f"{key} (outside alma:)" for key in document if key != "alma")
+        ignored += sorted(f"{key} (outside alma:)" for key in document if key not in {"alma"} | CLIENT_KEYS)
     agents = section.get("agents") or {}
     if not isinstance(agents, dict):
         raise InvalidConfig("`agents:` must map agent names to their settings.")

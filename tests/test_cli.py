@@ -104,7 +104,8 @@ def test_serve_starts_on_the_embedded_database_and_answers(tmp_path: Path):
         assert unknown.status_code == 404
         assert "PUT /v1/projects/nowhere/config" in unknown.json()["detail"]
     finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
+        server.send_signal(signal.SIGTERM)  # what docker stop and systemd send
+        output = server.communicate(timeout=30)[0].decode()
+    assert "Running OPEN" in output
     assert (tmp_path / "data" / "pgdata" / "PG_VERSION").exists()
     assert not (tmp_path / "data" / "pgdata" / "postmaster.pid").exists(), "the embedded server was left running"

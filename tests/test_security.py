@@ -248,3 +248,12 @@ async def test_audit_log_names_who_and_which_sources_but_no_texts_or_secrets(tea
     logged = " ".join(f"{record.getMessage()} {getattr(record, 'audit', '')}" for record in caplog.records)
     for secret in ("Rotate the TLS", "certbot", "secret strategy", key):
         assert secret not in logged
+
+
+async def test_nul_characters_are_refused_as_validation_errors(team: Api):
+    base = "/v1/projects/my-team"
+    learn = await team.client.post(f"{base}/learn", json={
+        "agent": "tech_lead", "task": "a\x00b", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+    listing = await team.client.get(f"{base}/memories/outcomes", params={"agent": "tech_lead", "domain": "x\x00"})
+    assert (learn.status_code, listing.status_code) == (422, 422)
+    assert learn.json()["errors"][0]["field"] == "task"

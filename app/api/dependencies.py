@@ -5,10 +5,12 @@ from typing import Annotated
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import PathParameter
 
 from app.auth import Caller
-from app.models import NAME_PATTERN, NAME_RULE
+from app.errors import PROBLEM_JSON
+from app.models import NAME_PATTERN, NAME_RULE, Problem
 from app.service import MemoryService
 
 ProjectId = Annotated[str, PathParameter(pattern=NAME_PATTERN, description=f"The project (tenant): {NAME_RULE}.")]
@@ -27,3 +29,21 @@ async def provide_caller(request: Request, state: State) -> Caller:
 
 
 CurrentCaller = NamedDependency[Caller]
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=Problem, description=description, media_type=PROBLEM_JSON, generate_examples=False
+    )
+
+
+PROBLEMS = {
+    400: _problem("Malformed request"),
+    401: _problem("A key is required and missing, unknown or revoked"),
+    403: _problem("The key may not do this, or the write is outside the agent's scope or ownership"),
+    404: _problem("No such project, agent or memory for this key"),
+    409: _problem("Conflict"),
+    413: _problem("The body is too large"),
+    422: _problem("A field is invalid; `errors` names it"),
+    503: _problem("The database is unavailable; retry"),
+}

@@ -7,7 +7,7 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from app.api.dependencies import CurrentCaller, ProjectId
+from app.api.dependencies import PROBLEMS, CurrentCaller, ProjectId
 from app.audit import audit
 from app.errors import InvalidInput
 from app.models import ApiKey, KeyCreate, NewApiKey, ProjectCreate, ProjectCreated, ProjectSummary
@@ -19,7 +19,7 @@ class KeyController(Controller):
     path = "/v1/projects"
     tags = ["projects and keys"]
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, responses=PROBLEMS)
     async def create_project(self, data: JSONBody[ProjectCreate], state: State, caller: CurrentCaller) -> ProjectCreated:
         """Create a project and its first admin key (deployment operator only)."""
         caller.require_operator()
@@ -27,13 +27,13 @@ class KeyController(Controller):
         audit(caller, "create_project", data.project_id, None, key_created=created["admin_key"]["prefix"])
         return ProjectCreated(**created)
 
-    @get("/")
+    @get("/", responses=PROBLEMS)
     async def list_projects(self, state: State, caller: CurrentCaller) -> list[ProjectSummary]:
         """Every project of the deployment (deployment operator only)."""
         caller.require_operator()
         return [ProjectSummary(**row) for row in await state.key_store.list_projects()]
 
-    @post("/{project_id:str}/keys", status_code=HTTP_201_CREATED)
+    @post("/{project_id:str}/keys", status_code=HTTP_201_CREATED, responses=PROBLEMS)
     async def create_key(
         self, project_id: ProjectId, data: JSONBody[KeyCreate], state: State, caller: CurrentCaller
     ) -> NewApiKey:
@@ -49,13 +49,13 @@ class KeyController(Controller):
         audit(caller, "create_key", project_id, data.agent, key_created=key["prefix"], role=data.role)
         return NewApiKey(**key)
 
-    @get("/{project_id:str}/keys")
+    @get("/{project_id:str}/keys", responses=PROBLEMS)
     async def list_keys(self, project_id: ProjectId, state: State, caller: CurrentCaller) -> list[ApiKey]:
         """The project's keys, without their secrets."""
         caller.require_admin(project_id)
         return [ApiKey(**row) for row in await state.key_store.list_keys(project_id)]
 
-    @delete("/{project_id:str}/keys/{prefix:str}", status_code=HTTP_200_OK)
+    @delete("/{project_id:str}/keys/{prefix:str}", status_code=HTTP_200_OK, responses=PROBLEMS)
     async def revoke_key(
         self, project_id: ProjectId, prefix: KeyPrefix, state: State, caller: CurrentCaller
     ) -> ApiKey:

@@ -7,11 +7,12 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from app.api.dependencies import CurrentCaller, ProjectId
+from app.api.dependencies import PROBLEMS, CurrentCaller, ProjectId
 from app.audit import audit
 
 from app.models import (
     NAME_PATTERN,
+    NO_NUL,
     AnyMemory,
     AntiPatternItem,
     AntiPatternCreate,
@@ -46,7 +47,7 @@ class MemoryController(Controller):
     path = "/v1/projects/{project_id:str}"
     tags = ["memories"]
 
-    @post("/learn", status_code=HTTP_201_CREATED)
+    @post("/learn", status_code=HTTP_201_CREATED, responses=PROBLEMS)
     async def learn(
         self, project_id: ProjectId, data: JSONBody[LearnRequest], service: Service, caller: CurrentCaller
     ) -> LearnResult:
@@ -56,7 +57,7 @@ class MemoryController(Controller):
         audit(caller, "learn", project_id, data.agent, outcome_id=result.outcome.id)
         return result
 
-    @post("/learn/bulk", status_code=HTTP_201_CREATED)
+    @post("/learn/bulk", status_code=HTTP_201_CREATED, responses=PROBLEMS)
     async def learn_many(
         self, project_id: ProjectId, data: JSONBody[BulkLearnRequest], service: Service, caller: CurrentCaller
     ) -> BulkLearnResult:
@@ -69,7 +70,7 @@ class MemoryController(Controller):
               outcomes=len(result.outcomes), domain_knowledge=len(result.domain_knowledge))  # fmt: skip
         return result
 
-    @post("/heuristics", status_code=HTTP_201_CREATED)
+    @post("/heuristics", status_code=HTTP_201_CREATED, responses=PROBLEMS)
     async def add_heuristic(
         self, project_id: ProjectId, data: JSONBody[HeuristicCreate], service: Service, caller: CurrentCaller
     ) -> HeuristicItem:
@@ -79,7 +80,7 @@ class MemoryController(Controller):
         audit(caller, "write", project_id, data.agent, kind="heuristics", memory_id=item.id)
         return item
 
-    @post("/domain-knowledge", status_code=HTTP_201_CREATED)
+    @post("/domain-knowledge", status_code=HTTP_201_CREATED, responses=PROBLEMS)
     async def add_domain_knowledge(
         self, project_id: ProjectId, data: JSONBody[DomainKnowledgeCreate], service: Service, caller: CurrentCaller
     ) -> DomainKnowledgeItem:
@@ -89,7 +90,7 @@ class MemoryController(Controller):
         audit(caller, "write", project_id, data.agent, kind="domain-knowledge", memory_id=item.id)
         return item
 
-    @post("/anti-patterns", status_code=HTTP_201_CREATED)
+    @post("/anti-patterns", status_code=HTTP_201_CREATED, responses=PROBLEMS)
     async def add_anti_pattern(
         self, project_id: ProjectId, data: JSONBody[AntiPatternCreate], service: Service, caller: CurrentCaller
     ) -> AntiPatternItem:
@@ -99,7 +100,7 @@ class MemoryController(Controller):
         audit(caller, "write", project_id, data.agent, kind="anti-patterns", memory_id=item.id)
         return item
 
-    @post("/preferences", status_code=HTTP_201_CREATED)
+    @post("/preferences", status_code=HTTP_201_CREATED, responses=PROBLEMS)
     async def add_preference(
         self, project_id: ProjectId, data: JSONBody[PreferenceCreate], service: Service, caller: CurrentCaller
     ) -> PreferenceItem:
@@ -109,7 +110,7 @@ class MemoryController(Controller):
         audit(caller, "write", project_id, data.agent, kind="preferences", memory_id=item.id)
         return item
 
-    @get("/memories/{kind:str}/{memory_id:int}")
+    @get("/memories/{kind:str}/{memory_id:int}", responses=PROBLEMS)
     async def get_memory(
         self, project_id: ProjectId, kind: Kind, memory_id: MemoryId, agent: Reader, service: Service, caller: CurrentCaller
     ) -> AnyMemory:
@@ -117,7 +118,7 @@ class MemoryController(Controller):
         caller.act_as(project_id, agent)
         return await service.get_memory(project_id, kind, memory_id, agent)
 
-    @get("/memories/{kind:str}")
+    @get("/memories/{kind:str}", responses=PROBLEMS)
     async def list_memories(
         self,
         project_id: ProjectId,
@@ -126,8 +127,8 @@ class MemoryController(Controller):
         service: Service,
         caller: CurrentCaller,
         owner: Owner = None,
-        task_type: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        domain: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        task_type: Annotated[str | None, QueryParameter(max_length=200, pattern=NO_NUL)] = None,
+        domain: Annotated[str | None, QueryParameter(max_length=200, pattern=NO_NUL)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=10_000_000)] = 0,
     ) -> MemoryPage:
@@ -135,7 +136,7 @@ class MemoryController(Controller):
         caller.act_as(project_id, agent)
         return await service.list_memories(project_id, kind, agent, owner, task_type, domain, limit, offset)
 
-    @patch("/memories/{kind:str}/{memory_id:int}")
+    @patch("/memories/{kind:str}/{memory_id:int}", responses=PROBLEMS)
     async def update_memory(
         self,
         project_id: ProjectId,
@@ -151,7 +152,7 @@ class MemoryController(Controller):
         audit(caller, "update", project_id, data.agent, kind=kind, memory_id=memory_id)
         return item
 
-    @delete("/memories/{kind:str}/{memory_id:int}", status_code=HTTP_204_NO_CONTENT)
+    @delete("/memories/{kind:str}/{memory_id:int}", status_code=HTTP_204_NO_CONTENT, responses=PROBLEMS)
     async def delete_memory(
         self, project_id: ProjectId, kind: Kind, memory_id: MemoryId, agent: Reader, service: Service, caller: CurrentCaller
     ) -> None:
@@ -160,7 +161,7 @@ class MemoryController(Controller):
         await service.delete_memory(project_id, kind, memory_id, agent)
         audit(caller, "delete", project_id, agent, kind=kind, memory_id=memory_id)
 
-    @post("/forget", status_code=HTTP_200_OK)
+    @post("/forget", status_code=HTTP_200_OK, responses=PROBLEMS)
     async def forget(
         self, project_id: ProjectId, data: JSONBody[ForgetRequest], service: Service, caller: CurrentCaller
     ) -> ForgetResult:
@@ -173,7 +174,7 @@ class MemoryController(Controller):
         audit(caller, "forget", project_id, data.agent, **result.model_dump())
         return result
 
-    @post("/retrieve", status_code=HTTP_200_OK)
+    @post("/retrieve", status_code=HTTP_200_OK, responses=PROBLEMS)
     async def retrieve(
         self, project_id: ProjectId, data: JSONBody[RetrieveRequest], service: Service, caller: CurrentCaller
     ) -> RetrieveResponse:

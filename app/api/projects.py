@@ -6,7 +6,7 @@ from litestar import Controller, Request, get, put
 from litestar.di import NamedDependency
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
-from app.api.dependencies import AgentName, CurrentCaller, ProjectId
+from app.api.dependencies import PROBLEMS, AgentName, CurrentCaller, ProjectId
 from app.audit import audit
 
 from app.config_file import parse_config_text
@@ -36,7 +36,7 @@ class ProjectController(Controller):
     path = "/v1/projects/{project_id:str}"
     tags = ["projects"]
 
-    @put("/config", operation_class=ConfigOperation, request_max_body_size=MAX_CONFIG_BYTES)
+    @put("/config", operation_class=ConfigOperation, request_max_body_size=MAX_CONFIG_BYTES, responses=PROBLEMS)
     async def apply_config(
         self, project_id: ProjectId, request: Request, service: NamedDependency[MemoryService], caller: CurrentCaller
     ) -> ConfigApplied:
@@ -48,7 +48,7 @@ class ProjectController(Controller):
               removed=result.removed, grants=len(result.grants))  # fmt: skip
         return result
 
-    @get("/agents")
+    @get("/agents", responses=PROBLEMS)
     async def list_agents(
         self, project_id: ProjectId, service: NamedDependency[MemoryService], caller: CurrentCaller
     ) -> list[Agent]:
@@ -56,7 +56,7 @@ class ProjectController(Controller):
         caller.require_project(project_id)
         return await service.repository.list_agents(project_id)
 
-    @get("/agents/{agent:str}")
+    @get("/agents/{agent:str}", responses=PROBLEMS)
     async def get_agent(
         self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService], caller: CurrentCaller
     ) -> Agent:
@@ -64,7 +64,7 @@ class ProjectController(Controller):
         caller.require_project(project_id)
         return await service.repository.get_agent(project_id, agent)
 
-    @get("/agents/{agent:str}/stats")
+    @get("/agents/{agent:str}/stats", responses=PROBLEMS)
     async def agent_stats(
         self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService], caller: CurrentCaller
     ) -> AgentStats:
