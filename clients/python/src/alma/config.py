@@ -22,9 +22,8 @@ API_KEY_VARIABLE = "ALMA_API_KEY"
 
 @dataclass(frozen=True)
 class ConfigFile:
-    """A config file's text and the client settings it holds (None where it has none)."""
+    """The client settings a config file holds (None where it has none)."""
 
-    text: str
     project_id: str | None
     server_url: str | None
     api_key: str | None
@@ -47,7 +46,6 @@ def parse_config(text: str, source: str = "the config") -> ConfigFile:
     if not isinstance(section, dict):
         section = {}
     return ConfigFile(
-        text=text,
         project_id=_setting(section, document, "project_id"),
         server_url=_setting(section, document, "server_url"),
         api_key=_setting(section, document, "api_key"),
@@ -59,11 +57,14 @@ def _setting(section: dict[str, Any], document: dict[str, Any], key: str) -> str
     return None if value is None else str(value)
 
 
-def service_url(configured: str | None = None) -> str:
+def resolve_url(configured: str | None = None) -> str:
     """The service's URL: the one given, else ALMA_URL, else the local default."""
-    return (configured or os.environ.get(URL_VARIABLE) or DEFAULT_URL).rstrip("/")
+    url = (configured or os.environ.get(URL_VARIABLE) or DEFAULT_URL).rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"The service URL {url!r} must start with http:// or https://, as in {DEFAULT_URL}.")
+    return url
 
 
-def api_key(configured: str | None = None) -> str | None:
+def resolve_api_key(configured: str | None = None) -> str | None:
     """The API key: the one given, else ALMA_API_KEY, else none."""
     return configured or os.environ.get(API_KEY_VARIABLE) or None

@@ -43,15 +43,9 @@ class Heuristic(Memory):
     confidence: float | None = None
     occurrence_count: int | None = None
     success_count: int | None = None
+    success_rate: float | None = None
     last_validated: datetime | None = None
     updated_at: datetime | None = None
-
-    @property
-    def success_rate(self) -> float | None:
-        """Successes over occurrences; None before the first occurrence."""
-        if not self.occurrence_count or self.success_count is None:
-            return None
-        return self.success_count / self.occurrence_count
 
 
 class Outcome(Memory):
@@ -59,6 +53,7 @@ class Outcome(Memory):
     success: bool
     strategy_used: str
     task_type: str | None = None
+    domain: str | None = None
     duration_ms: int | None = None
     error_message: str | None = None
     feedback: str | None = None
@@ -77,6 +72,7 @@ class AntiPattern(Memory):
     why_bad: str
     better_alternative: str | None = None
     task_type: str | None = None
+    domain: str | None = None
     occurrence_count: int | None = None
     last_seen: datetime | None = None
     updated_at: datetime | None = None
