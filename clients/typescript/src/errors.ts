@@ -129,6 +129,7 @@ const CLASS_BY_SLUG: Record<string, ErrorClass> = {
   'scope-violation': ScopeViolationError,
   'not-owner': NotOwnerError,
   'not-found': NotFoundError,
+  'route-not-found': NotFoundError,
   'agent-not-found': AgentNotFoundError,
   'project-not-found': ProjectNotFoundError,
   'memory-not-found': MemoryNotFoundError,
@@ -159,7 +160,7 @@ export function errorFromResponse(
   const slug = slugOf(problem);
   const errorClass = (slug && CLASS_BY_SLUG[slug]) || CLASS_BY_STATUS[status] || ALMAError;
   let detail = problem?.detail ?? (bodyText.trim().slice(0, 500) || `HTTP ${status}`);
-  const unknownPath = (slug === 'not-found' && /^not found\b/i.test(detail)) || status === 405;
+  const unknownPath = slug === 'route-not-found' || status === 405;
   if (unknownPath) {
     // The path (or the method on it) is unknown to the service: most often a service older than this SDK.
     detail = `The service has no ${method} ${new URL(url).pathname}: is it older than this SDK? Upgrade it. (${detail})`;

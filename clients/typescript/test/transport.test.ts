@@ -381,7 +381,7 @@ describe('problem details', () => {
   });
 
   it('a path the service does not have says the service may be older than the SDK', async () => {
-    const service = await stub(() => problem(404, 'not-found', { detail: "Not Found. See /docs for the API's paths." }));
+    const service = await stub(() => problem(404, 'route-not-found', { detail: "Not Found. See /docs for the API's paths." }));
     const alma = new ALMA({ baseUrl: service.baseUrl, projectId: 'p' });
 
     const error = await rejection(alma.addHeuristic({ agent: 'a', condition: 'c', strategy: 's' }));
