@@ -7,19 +7,28 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from app import __version__
 from app.api.dependencies import provide_caller, provide_service
-from app.api.health import health
+from app.api.health import health, ready
 from app.api.keys import KeyController
 from app.api.memories import MemoryController
 from app.api.projects import ProjectController
-from app.database import open_pool, resolve_database_url, stop_embedded
+from app.api.sharing import SharingController
+from app.database import open_pool, resolve_database_url, schema_head, stop_embedded
 from app.embeddings import Embedder, create_embedder
 from app.errors import EXCEPTION_HANDLERS
+from app.observability import (
+    PROMETHEUS,
+    MetricsController,
+    configure_logging,
+    request_id_middleware,
+    watch_pool,
+)
 from app.queries import queries
 from app.key_store import KeyStore
 from app.repository import MemoryRepository
@@ -33,7 +42,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> Litestar:
     """The service. The database must already be migrated (`alma serve` and `alma migrate` do it)."""
     settings = settings or Settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -49,6 +58,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             )
             await repository.init_deployment(chosen.dimension, chosen.name)
             app.state.service = MemoryService(repository, chosen)
+            watch_pool(pool)
             operator_key = settings.operator_key.get_secret_value() if settings.operator_key else None
             app.state.key_store = KeyStore(pool, queries, settings.auth_required, operator_key)
             if not settings.auth_required:
@@ -65,7 +75,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
                 stop_embedded(settings.data_dir)
 
     return Litestar(
-        route_handlers=[health, KeyController, ProjectController, MemoryController],
+        route_handlers=[health, ready, MetricsController, KeyController, ProjectController, MemoryController, SharingController],
+        middleware=[request_id_middleware, PROMETHEUS.middleware],
+        state=State({"schema_head": schema_head()}),
         dependencies={
             "service": Provide(provide_service, sync_to_thread=False),
             "caller": Provide(provide_caller),

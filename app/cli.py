@@ -202,3 +202,8 @@ def openapi() -> None:
     from app.asgi import create_app
 
     click.echo(json.dumps(create_app(Settings()).openapi_schema.to_schema(), indent=2))
+
+
+from app.cli_sharing import sharing  # noqa: E402 (its own module; it reuses _pool above when it runs)
+
+main.add_command(sharing)

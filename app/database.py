@@ -69,6 +69,13 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+def schema_head() -> str:
+    """The newest schema revision this version of the service knows."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("")).get_current_head()
+
+
 def migrate(database_url: str, revision: str = "head") -> None:
     """Bring the schema to `revision` with Alembic (synchronous: call it before the event loop runs)."""
     command.upgrade(alembic_config(database_url), revision)
@@ -99,6 +106,8 @@ async def open_pool(database_url: str, min_size: int = 2, max_size: int = 10) ->
         raise DatabaseUnavailable(
             f"Cannot connect to PostgreSQL ({error}). Check ALMA_DATABASE_URL, or unset it to use the embedded server."
         ) from error
+    except ValueError as error:  # pgvector's codec finds no `vector` type
+        raise DatabaseUnavailable(f"The database is not migrated ({error}): run `alma migrate` first.") from error
 
 
 def apply_schema(revision: str, down: bool = False) -> None:

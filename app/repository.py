@@ -70,6 +70,18 @@ class MemoryRepository:
             )
         return embedding_dim
 
+    async def not_ready(self, expected_schema: str) -> str | None:
+        """Why the service cannot serve now (database unreachable or not migrated), or None."""
+        try:
+            version = await self.pool.fetchval(self.q.schema_version, timeout=2)
+        except asyncpg.UndefinedTableError:
+            version = None
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+            return f"The database is unreachable ({type(error).__name__}); the service retries by itself."
+        if version != expected_schema:
+            return f"The database schema is at {version or 'nothing'}, this version needs {expected_schema}: run `alma migrate`."
+        return None
+
     # --- agents and grants ----------------------------------------------------------------------
 
     async def apply_config(self, project_id: str, config: ProjectConfig) -> ConfigApplied:
@@ -380,6 +392,15 @@ class MemoryRepository:
         if not row["reader_known"]:
             raise await self._agent_not_found(project_id, reader)
         return {kind: row[kind] for kind in MEMORY_KINDS}
+
+    # --- sharing diagnostics ---------------------------------------------------------------------
+
+    async def memory_counts(self, project_id: str) -> dict[str, dict[str, int]]:
+        """Per agent, how many memories of each shareable kind it owns (kinds it has none of are left out)."""
+        counts: dict[str, dict[str, int]] = {}
+        for row in await self.pool.fetch(self.q.memory_counts, project_id):
+            counts.setdefault(row["agent"], {})[row["kind"]] = row["memories"]
+        return counts
 
 
 def _in_scope(agent: asyncpg.Record, value: str) -> bool:

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     pool_min_size: int = Field(default=2, ge=1)
     pool_size: int = Field(default=10, ge=1, description="Largest number of database connections.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "text"] = Field(default="json", description="JSON lines, or text for reading.")
 
     @property
     def rank_weights(self) -> list[float]:

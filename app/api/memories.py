@@ -9,6 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from app.api.dependencies import PROBLEMS, CurrentCaller, ProjectId
 from app.audit import audit
+from app.observability import LEARNED, count_retrieved
 
 from app.models import (
     NAME_PATTERN,
@@ -54,6 +55,7 @@ class MemoryController(Controller):
         """Record a task outcome under the learning agent's own id; repeated ones become heuristics."""
         caller.act_as(project_id, data.agent)
         result = await service.learn(project_id, data)
+        LEARNED.labels(data.outcome).inc()
         audit(caller, "learn", project_id, data.agent, outcome_id=result.outcome.id)
         return result
 
@@ -66,6 +68,8 @@ class MemoryController(Controller):
         for agent in agents:
             caller.act_as(project_id, agent)
         result = await service.learn_many(project_id, data)
+        for outcome in data.outcomes:
+            LEARNED.labels(outcome.outcome).inc()
         audit(caller, "learn_bulk", project_id, None, agents=agents,
               outcomes=len(result.outcomes), domain_knowledge=len(result.domain_knowledge))  # fmt: skip
         return result
@@ -181,6 +185,7 @@ class MemoryController(Controller):
         """The agent's own memories and, with include_shared, those its granted sources share with it."""
         caller.act_as(project_id, data.agent)
         result = await service.retrieve(project_id, data)
+        count_retrieved(result)
         if sources := result.shared_sources():
             audit(caller, "retrieve_shared", project_id, data.agent, sources=sources)
         return result

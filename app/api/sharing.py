@@ -1,0 +1,120 @@
+"""Sharing diagnostics: why memories flow or not, for one agent and as the project's graph.
+
+The graph page (`/sharing/graph.html`) is static: it holds no data and needs no key. Its script fetches the
+graph as JSON with the key the user gives it (kept in the tab's sessionStorage, or read from the URL
+fragment, which browsers never send), so a key never travels in a URL the server or a proxy could log.
+"""
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from litestar import Controller, MediaType, Response, get
+from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
+from litestar.params import QueryParameter
+
+from app.api.dependencies import PROBLEMS, AgentName, CurrentCaller, ProjectId
+from app.errors import PROBLEM_JSON
+from app.models import Problem
+from app import sharing_render
+from app.service import MemoryService
+from app.sharing import SharingExplanation, SharingGraph, explain_agent, project_graph
+
+GraphFormat = Literal["json", "mermaid", "dot", "svg"]
+TEXT_FORMATS = {
+    "mermaid": ("text/plain; charset=utf-8", sharing_render.mermaid),
+    "dot": ("text/vnd.graphviz; charset=utf-8", sharing_render.dot),
+}
+SVG_MEDIA_TYPE = "image/svg+xml"
+PAGE = (Path(__file__).resolve().parent.parent / "web" / "sharing_graph.html").read_text()
+
+
+def _csp_hash(tag: str) -> str:
+    """The CSP source that allows exactly the page's one inline <script> or <style> block."""
+    content = re.search(rf"<{tag}>(.*?)</{tag}>", PAGE, re.DOTALL)
+    assert content is not None, f"the graph page has no <{tag}> block"
+    return "'sha256-" + base64.b64encode(hashlib.sha256(content.group(1).encode()).digest()).decode() + "'"
+
+
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        f"default-src 'none'; script-src {_csp_hash('script')}; style-src {_csp_hash('style')}; "
+        "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
+SVG_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", "X-Content-Type-Options": "nosniff"}
+
+
+@dataclass
+class GraphOperation(Operation):
+    """The graph's 200 answer in each format's own media type, as `format` chooses."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if ok is not None and not isinstance(ok, str) and ok.content is not None:
+            text = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+            for media_type, _ in TEXT_FORMATS.values():
+                ok.content[media_type] = text
+            ok.content[SVG_MEDIA_TYPE] = text
+
+
+GRAPH_RESPONSES = {
+    **PROBLEMS,
+    501: ResponseSpec(
+        data_container=Problem,
+        description="format=svg, and Graphviz is not installed where the service runs",
+        media_type=PROBLEM_JSON,
+        generate_examples=False,
+    ),
+}
+Format = Annotated[
+    GraphFormat,
+    QueryParameter(
+        name="format",
+        description="json (nodes and edges), mermaid, dot (Graphviz), or svg (drawn by Graphviz on the server).",
+    ),
+]
+
+
+class SharingController(Controller):
+    path = "/v1/projects/{project_id:str}"
+    tags = ["sharing"]
+
+    @get("/agents/{agent:str}/sharing", responses=PROBLEMS)
+    async def explain_sharing(
+        self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService], caller: CurrentCaller
+    ) -> SharingExplanation:
+        """Each inherit_from source and share_with reader of the agent: does it flow, and if not, what to change."""
+        caller.act_as(project_id, agent)
+        return await explain_agent(service.repository, project_id, agent)
+
+    @get("/sharing/graph", responses=GRAPH_RESPONSES, operation_class=GraphOperation)
+    async def sharing_graph(
+        self,
+        project_id: ProjectId,
+        service: NamedDependency[MemoryService],
+        caller: CurrentCaller,
+        graph_format: Format = "json",
+    ) -> Response[SharingGraph]:
+        """The project's agents and their declared sharing edges: granted ones, and one-sided ones that move nothing."""
+        caller.require_project(project_id)
+        drawn = await project_graph(service.repository, project_id)
+        if graph_format in TEXT_FORMATS:
+            media_type, render = TEXT_FORMATS[graph_format]
+            return Response(render(drawn), media_type=media_type)
+        if graph_format == "svg":
+            return Response(await sharing_render.svg(drawn), media_type=SVG_MEDIA_TYPE, headers=SVG_HEADERS)
+        return Response(drawn)
+
+    @get("/sharing/graph.html", media_type=MediaType.HTML, responses=PROBLEMS)
+    async def sharing_graph_page(self, project_id: ProjectId) -> Response[str]:
+        """A page that draws the graph in the browser; static, so it needs no key (its script asks for one)."""
+        return Response(PAGE, media_type=MediaType.HTML, headers=PAGE_HEADERS)

@@ -1,0 +1,36 @@
+-- Imports: each memory remembers the source record it was imported from, so an import run twice writes
+-- every record once. The key is NULL for memories written through the API.
+ALTER TABLE heuristics ADD COLUMN import_key text;
+ALTER TABLE outcomes ADD COLUMN import_key text;
+ALTER TABLE domain_knowledge ADD COLUMN import_key text;
+ALTER TABLE anti_patterns ADD COLUMN import_key text;
+ALTER TABLE preferences ADD COLUMN import_key text;
+
+CREATE UNIQUE INDEX heuristics_import_key ON heuristics (project_id, import_key) WHERE import_key IS NOT NULL;
+CREATE UNIQUE INDEX outcomes_import_key ON outcomes (project_id, import_key) WHERE import_key IS NOT NULL;
+CREATE UNIQUE INDEX domain_knowledge_import_key ON domain_knowledge (project_id, import_key)
+    WHERE import_key IS NOT NULL;
+CREATE UNIQUE INDEX anti_patterns_import_key ON anti_patterns (project_id, import_key) WHERE import_key IS NOT NULL;
+CREATE UNIQUE INDEX preferences_import_key ON preferences (project_id, import_key) WHERE import_key IS NOT NULL;
+
+-- `item` stays the memory as the API shows it: without its import key.
+CREATE OR REPLACE VIEW memory_items AS
+    SELECT 'heuristics'::text AS kind, m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
+           to_jsonb(m) - 'project_id' - 'embedding' - 'import_key' - 'strategy_embedding' AS item
+    FROM heuristics m
+    UNION ALL
+    SELECT 'outcomes', m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
+           to_jsonb(m) - 'project_id' - 'embedding' - 'import_key' - 'strategy_embedding'
+    FROM outcomes m
+    UNION ALL
+    SELECT 'domain-knowledge', m.project_id, m.id, m.agent, m.created_at, NULL, m.domain,
+           to_jsonb(m) - 'project_id' - 'embedding' - 'import_key'
+    FROM domain_knowledge m
+    UNION ALL
+    SELECT 'anti-patterns', m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
+           to_jsonb(m) - 'project_id' - 'embedding' - 'import_key' - 'pattern_embedding'
+    FROM anti_patterns m
+    UNION ALL
+    SELECT 'preferences', m.project_id, m.id, m.agent, m.created_at, NULL, NULL,
+           to_jsonb(m) - 'project_id' - 'embedding' - 'import_key'
+    FROM preferences m;
