@@ -130,12 +130,14 @@ def handle_http_error(request: Request, error: HTTPException) -> Response:
     return problem(status, slug, title, f"{error.detail}.{HTTP_HINTS.get(status, '')}", request)
 
 
+# Errors that mean the database went away (a restart, a failover, the network): 503, and retry.
+# OSError covers refused connections and a vanished socket file; the only I/O of a request is the database.
 DATABASE_DOWN = (
     asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
-    asyncpg.ConnectionDoesNotExistError,
-    ConnectionError,
+    asyncpg.InternalClientError,  # a connection left mid-operation when the server went away
+    OSError,
 )
 
 
@@ -149,6 +151,13 @@ def handle_database_down(request: Request, error: Exception) -> Response:
         request,
         {"Retry-After": "1"},
     )
+
+
+def handle_interface_error(request: Request, error: asyncpg.InterfaceError) -> Response:
+    """A connection closed under a request is the database going away; other interface errors are ours."""
+    if "closed" in str(error):
+        return handle_database_down(request, error)
+    return handle_unexpected_error(request, error)
 
 
 def handle_data_error(request: Request, error: asyncpg.DataError) -> Response:
@@ -174,5 +183,6 @@ EXCEPTION_HANDLERS = {
     HTTPException: handle_http_error,
     **dict.fromkeys(DATABASE_DOWN, handle_database_down),
     asyncpg.DataError: handle_data_error,
+    asyncpg.InterfaceError: handle_interface_error,
     Exception: handle_unexpected_error,
 }

@@ -7,15 +7,20 @@ Docker engine answers, else the embedded server. One migrated template database 
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 import pytest
+import uvicorn
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -143,6 +148,29 @@ class ProjectAdminKeys(httpx.Auth):
         return httpx.Request(
             "POST", request.url.copy_with(path=path), json=body, headers={"Authorization": f"Bearer {OPERATOR_KEY}"}
         )
+
+
+@contextmanager
+def live_server(app: Litestar) -> Iterator[str]:
+    """The app behind a real uvicorn on a free loopback port, in a thread of its own; yields its URL.
+
+    For tests that need real concurrency (the in-process test client serves one request at a time)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning", log_config=None))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the live server did not start"
+        time.sleep(0.02)
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
 
 
 @pytest.fixture

