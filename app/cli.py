@@ -12,6 +12,9 @@ import click
 from app.settings import Settings
 
 
+GRACEFUL_SECONDS = 25  # in-flight requests may finish this long after SIGTERM (compose waits 30 s)
+
+
 def _database_url(settings: Settings, migrate: bool | None = None) -> str:
     """The database to use, started when embedded; migrated when asked, and always when embedded."""
     from app.database import migrate as run_migrations
@@ -49,7 +52,13 @@ def serve(host: str | None, port: int | None, migrate: bool | None, require_auth
     _database_url(settings, migrate)  # the app joins the same embedded server in its lifespan
     app = create_app(settings)
     click.echo(f"ALMA listening on http://{settings.host}:{settings.port} (API docs at /docs)", err=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # the app's JSON logging handles uvicorn's records too
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+    )
 
 
 @main.command()
@@ -207,3 +216,8 @@ def openapi() -> None:
 from app.cli_sharing import sharing  # noqa: E402 (its own module; it reuses _pool above when it runs)
 
 main.add_command(sharing)
+
+from app.cli_transfer import export_command, import_command  # noqa: E402 (its own module, as above)
+
+main.add_command(import_command)
+main.add_command(export_command)

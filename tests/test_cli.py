@@ -29,6 +29,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_up(server: subprocess.Popen, base: str, seconds: float = 60) -> None:
+    """Wait for a started `alma serve` to answer /health; fail with its output if it dies or takes too long."""
+    started = time.monotonic()
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert server.poll() is None, server.stdout.read().decode()
+        assert time.monotonic() - started < seconds, f"alma serve did not answer within {seconds} s"
+        time.sleep(0.1)
+
+
 def test_config_apply_prints_changes_and_warnings(database_url: str):
     result = run_alma("config", "apply", str(EXAMPLE_CONFIG), ALMA_DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
@@ -73,19 +87,10 @@ def test_serve_starts_on_the_embedded_database_and_answers(tmp_path: Path):
     port = free_port()
     environment = {key: value for key, value in os.environ.items() if key != "ALMA_DATABASE_URL"}
     environment.update(ALMA_DATA_DIR=str(tmp_path / "data"), ALMA_PORT=str(port), ALMA_EMBEDDER="hashing")
-    started = time.monotonic()
     server = subprocess.Popen([ALMA, "serve"], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, server.stdout.read().decode()
-            assert time.monotonic() - started < 60, "alma serve did not answer within 60 s"
-            time.sleep(0.1)
+        wait_until_up(server, base)
         applied = httpx.put(
             f"{base}/v1/projects/my-team/config",
             content=EXAMPLE_CONFIG.read_bytes(),
