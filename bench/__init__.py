@@ -1,0 +1,1 @@
+"""Benchmarks of the ALMA service: see bench/README.md."""
