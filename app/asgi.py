@@ -75,7 +75,15 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
                 stop_embedded(settings.data_dir)
 
     return Litestar(
-        route_handlers=[health, ready, MetricsController, KeyController, ProjectController, MemoryController, SharingController],
+        route_handlers=[
+            health,
+            ready,
+            MetricsController,
+            KeyController,
+            ProjectController,
+            MemoryController,
+            SharingController,
+        ],
         middleware=[request_id_middleware, PROMETHEUS.middleware],
         state=State({"schema_head": schema_head()}),
         dependencies={

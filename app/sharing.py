@@ -118,7 +118,8 @@ def explain(
         elif agent not in agents[source].share_with:
             status, advice = "denied", f"add {agent} to {source}'s share_with"
         elif not any(counts.get(source, {}).values()):
-            status, advice = "granted_but_empty", f"{source} has no memories yet; they reach {agent} once it learns"
+            status = "granted_but_empty"
+            advice = f"{source} has no memories yet: nothing to change; {agent} reads them once {source} learns"
         else:
             status, advice = "granted", None
         memories = _per_kind(counts.get(source, {})) if status.startswith("granted") else None
@@ -151,7 +152,7 @@ def _per_kind(counts: Mapping[str, int]) -> dict[str, int]:
 def _notes(agents: Mapping[str, AgentConfig], agent: str, sources: list[InheritedSource]) -> list[str]:
     notes = []
     if not sources:
-        notes.append(f"{agent} inherits from no one: list sources in its inherit_from to read their memories.")
+        notes.append(f"{agent} inherits from no one, so it reads only its own memories.")
     if any(source.status == "granted" for source in sources):
         notes.append("Shared memories come back from a retrieve only with include_shared=true (the default).")
     for other, settings in sorted(agents.items()):

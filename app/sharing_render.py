@@ -33,9 +33,9 @@ def mermaid(graph: SharingGraph) -> str:
     """A Mermaid flowchart; node ids are n0, n1, … so that any agent name is safe (even `end`)."""
     ids = {node.id: f"n{index}" for index, node in enumerate(graph.nodes)}
     lines = [
-        f"%% Sharing in project {graph.project_id}: arrows point the way memories flow.",
-        "%% Solid: granted (mutual). Dashed: declared on one side only, nothing flows.",
         "flowchart LR",
+        f"    %% Sharing in project {graph.project_id}: arrows point the way memories flow.",
+        "    %% Solid: granted (mutual). Dashed: declared on one side only, nothing flows.",
     ]
     for node in graph.nodes:
         if node.kind == "missing":

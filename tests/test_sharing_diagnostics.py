@@ -139,7 +139,8 @@ async def test_charlie_is_denied_alice_and_told_to_add_charlie_to_alices_share_w
     ]
     assert bob["inherit_from"][0]["status"] == "granted"
     assert alice["share_with"] == [{"reader": "bob", "status": "flows", "advice": None}]
-    assert any(note.startswith("charlie inherits from alice, but alice does not share with it") for note in alice["notes"])
+    assert "charlie inherits from alice, but alice does not share with it: add charlie to alice's share_with " \
+        "if it should read alice's memories." in alice["notes"]
 
 
 async def test_one_sided_share_with_is_not_inherited_and_unknown_sources_are_not_agents(api: Api):

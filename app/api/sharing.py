@@ -18,10 +18,10 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
 
+from app import sharing_render
 from app.api.dependencies import PROBLEMS, AgentName, CurrentCaller, ProjectId
 from app.errors import PROBLEM_JSON
 from app.models import Problem
-from app import sharing_render
 from app.service import MemoryService
 from app.sharing import SharingExplanation, SharingGraph, explain_agent, project_graph
 
@@ -31,26 +31,30 @@ TEXT_FORMATS = {
     "dot": ("text/vnd.graphviz; charset=utf-8", sharing_render.dot),
 }
 SVG_MEDIA_TYPE = "image/svg+xml"
-PAGE = (Path(__file__).resolve().parent.parent / "web" / "sharing_graph.html").read_text()
+PAGE = (Path(__file__).resolve().parent.parent / "web" / "sharing_graph.html").read_text(encoding="utf-8")
 
 
 def _csp_hash(tag: str) -> str:
     """The CSP source that allows exactly the page's one inline <script> or <style> block."""
     content = re.search(rf"<{tag}>(.*?)</{tag}>", PAGE, re.DOTALL)
-    assert content is not None, f"the graph page has no <{tag}> block"
+    if content is None:
+        raise RuntimeError(f"the graph page has no <{tag}> block")
     return "'sha256-" + base64.b64encode(hashlib.sha256(content.group(1).encode()).digest()).decode() + "'"
 
 
 PAGE_HEADERS = {
     "Content-Security-Policy": (
         f"default-src 'none'; script-src {_csp_hash('script')}; style-src {_csp_hash('style')}; "
-        "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     ),
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
 }
-SVG_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", "X-Content-Type-Options": "nosniff"}
+SVG_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 @dataclass
