@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -128,7 +129,7 @@ class Recorder:
         return httpx.Response(200, json={"project_id": "my-team"})
 
 
-def test_the_file_is_sent_as_it_is_with_the_key_from_the_config(tmp_path):
+def test_the_key_from_the_config_goes_in_the_header_and_never_in_the_body(tmp_path):
     text = team_config("my-team", api_key="key-from-file")
     recorder = Recorder()
 
@@ -136,9 +137,12 @@ def test_the_file_is_sent_as_it_is_with_the_key_from_the_config(tmp_path):
 
     (request,) = recorder.requests
     assert (request.method, request.url.path) == ("PUT", "/v1/projects/my-team/config")
-    assert request.headers["Content-Type"] == "application/yaml"
     assert request.headers["Authorization"] == "Bearer key-from-file"
-    assert request.content.decode() == text
+    assert "key-from-file" not in request.content.decode()
+    sent = json.loads(request.content)
+    assert "api_key" not in json.dumps(sent)
+    assert sent.get("alma", sent)["project_id"] == "my-team"
+    assert sent.get("alma", sent)["agents"]
 
 
 def test_the_key_comes_from_alma_api_key_when_the_config_has_none(tmp_path, monkeypatch):

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
+import yaml
+
 from alma.models import (
     Agent,
     AgentStats,
@@ -100,7 +102,28 @@ def config_body(config: str | os.PathLike[str] | Mapping[str, Any]) -> tuple[byt
         return None, dict(config), {}
     if isinstance(config, os.PathLike) or ("\n" not in config and config.strip().endswith(CONFIG_SUFFIXES)):
         config = Path(config).read_text(encoding="utf-8")
+    if (stripped := _without_api_key(config)) is not None:
+        return None, stripped, {}
     return config.encode("utf-8"), None, {"Content-Type": "application/yaml"}
+
+
+def _without_api_key(text: str) -> dict[str, Any] | None:
+    """The config without the `api_key` it holds (the key goes in a header, never in a body); None when it
+    holds none, so that the text is sent as it is and the service can point at its lines."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    section = document.get("alma")
+    holders = [document] + ([section] if isinstance(section, dict) else [])
+    if not any("api_key" in holder for holder in holders):
+        return None
+    cleaned = {key: value for key, value in document.items() if key != "api_key"}
+    if isinstance(section, dict):
+        cleaned["alma"] = {key: value for key, value in section.items() if key != "api_key"}
+    return cleaned
 
 
 class ProjectAPI:
