@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             "caller": Provide(provide_caller),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        logging_config=None,  # configure_logging() owns logging: JSON lines with request ids
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(

@@ -1,5 +1,6 @@
 """The `alma` command, run as a user runs it: serve on the embedded default, migrate, apply a config."""
 
+import json
 import os
 import signal
 import socket
@@ -112,5 +113,8 @@ def test_serve_starts_on_the_embedded_database_and_answers(tmp_path: Path):
         server.send_signal(signal.SIGTERM)  # what docker stop and systemd send
         output = server.communicate(timeout=30)[0].decode()
     assert "Running OPEN" in output
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    access = [record for record in records if record["logger"] == "uvicorn.access"]
+    assert access and all(len(record["request_id"]) == 32 for record in access), "JSON logs carry request ids"
     assert (tmp_path / "data" / "pgdata" / "PG_VERSION").exists()
     assert not (tmp_path / "data" / "pgdata" / "postmaster.pid").exists(), "the embedded server was left running"
