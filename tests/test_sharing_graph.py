@@ -2,34 +2,21 @@
 that draws it, loaded in headless Chromium from a live service."""
 
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from app import sharing_render
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, Api, settings_for
+from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, Api, live_server, settings_for
+from tests.test_sharing_diagnostics import ONE_SIDED as SMALL
 from tests.test_cli import run_alma
 
-SMALL = """
-agents:
-  alice:
-    share_with: [bob, dave]
-  bob:
-    inherit_from: [alice]
-  charlie:
-    inherit_from: [alice, zed]
-  dave:
-"""
 
 SMALL_MERMAID = """\
 flowchart LR
@@ -243,19 +230,12 @@ def test_alma_sharing_graph_svg_without_graphviz_says_to_install_it(database_url
 def live_team(database_url: str):
     """The service on a real port, keys required, with the guide's team plus a one-sided edge; yields
     (base url, an agent key of the project)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings_for(database_url)), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(f"{base}/health", timeout=0.5)
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
+    with live_server(create_app(settings_for(database_url))) as base:
+        yield base, _seed_team(base)
+
+
+def _seed_team(base: str) -> str:
+    """The guide's team plus a one-sided edge, through the API; returns an agent key of the project."""
     operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
     admin = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=operator).json()["admin_key"]
     signed = {"Authorization": f"Bearer {admin['key']}"}
@@ -266,9 +246,7 @@ def live_team(database_url: str):
     assert applied.status_code == 200, applied.text
     agent_key = httpx.post(f"{base}/v1/projects/my-team/keys", json={"role": "agent", "agent": "qa_engineer"},
                            headers=signed).json()["key"]  # fmt: skip
-    yield base, agent_key
-    server.should_exit = True
-    thread.join(timeout=10)
+    return agent_key
 
 
 def chromium(url: str, profile: Path, *extra: str) -> subprocess.CompletedProcess:
