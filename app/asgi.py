@@ -53,8 +53,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
                 pool,
                 queries,
                 strategy_similarity=settings.strategy_similarity,
-                rank_weights=settings.rank_weights,
-                recency_half_life_days=settings.recency_half_life_days,
+                ranking=settings.ranking,
             )
             await repository.init_deployment(chosen.dimension, chosen.name)
             app.state.service = MemoryService(repository, chosen)

@@ -101,6 +101,12 @@ async def open_pool(database_url: str, min_size: int = 2, max_size: int = 10) ->
             init=_init_connection,
             reset=_keep_session,
             command_timeout=60,
+            server_settings={
+                # an HNSW scan with a permission filter keeps going until enough rows pass (pgvector >= 0.8)
+                "hnsw.iterative_scan": "relaxed_order",
+                # plan each prepared statement once: re-planning the retrieve cost more than its execution
+                "plan_cache_mode": "force_generic_plan",
+            },
         )
     except (OSError, asyncpg.PostgresError) as error:
         raise DatabaseUnavailable(

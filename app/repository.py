@@ -26,6 +26,7 @@ from app.models import (
     ProjectConfig,
 )
 from app.queries import Queries
+from app.ranking import Ranking
 
 MEMORY_KINDS = ("heuristics", "outcomes", "domain_knowledge", "anti_patterns", "preferences")
 Vec = list[float]
@@ -48,14 +49,12 @@ class MemoryRepository:
         pool: asyncpg.Pool,
         queries: Queries,
         strategy_similarity: float = 0.8,
-        rank_weights: list[float] | None = None,
-        recency_half_life_days: float = 30.0,
+        ranking: Ranking | None = None,
     ) -> None:
         self.pool = pool
         self.q = queries
         self.strategy_similarity = strategy_similarity
-        self.rank_weights = rank_weights or [0.7, 0.1, 0.1, 0.1]
-        self.recency_half_life_days = recency_half_life_days
+        self.ranking = ranking or Ranking()
 
     # --- deployment ---------------------------------------------------------------------------
 
@@ -386,9 +385,8 @@ class MemoryRepository:
     ) -> dict[str, list[dict[str, Any]]]:
         """The reader's top memories of each kind, in one statement; each item names its owning agent."""
         row = await self.pool.fetchrow(
-            self.q.retrieve, project_id, reader, query_vector, top_k, include_shared, user_id,
-            *self.rank_weights, self.recency_half_life_days,
-        )  # fmt: skip
+            self.q.retrieve, project_id, reader, query_vector, top_k, include_shared, user_id, *self.ranking.parameters()
+        )
         if not row["reader_known"]:
             raise await self._agent_not_found(project_id, reader)
         return {kind: row[kind] for kind in MEMORY_KINDS}

@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.ranking import Ranking
+
 
 class Settings(BaseSettings):
     """Everything the service can be told, with defaults that run it on one machine."""
@@ -50,6 +52,12 @@ class Settings(BaseSettings):
     rank_success: float = Field(default=0.1, ge=0.0, description="Weight of the success rate.")
     rank_confidence: float = Field(default=0.1, ge=0.0, description="Weight of confidence.")
     recency_half_life_days: float = Field(default=30.0, gt=0.0, description="Age at which recency counts half.")
+    ann_candidates: int = Field(
+        default=100, ge=1, le=1000, description="Nearest memories taken from the HNSW index before exact ranking."
+    )
+    ann_from_visible: int = Field(
+        default=20_000, ge=1, description="Visible memories of one kind from which a retrieve uses the HNSW index."
+    )
 
     pool_min_size: int = Field(default=2, ge=1)
     pool_size: int = Field(default=10, ge=1, description="Largest number of database connections.")
@@ -57,9 +65,9 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = Field(default="json", description="JSON lines, or text for reading.")
 
     @property
-    def rank_weights(self) -> list[float]:
-        """The weights in the order memory_score() takes them."""
-        return [self.rank_similarity, self.rank_recency, self.rank_success, self.rank_confidence]
+    def ranking(self) -> Ranking:
+        return Ranking(self.rank_similarity, self.rank_recency, self.rank_success, self.rank_confidence,
+                       self.recency_half_life_days, self.ann_candidates, self.ann_from_visible)  # fmt: skip
 
     @property
     def loopback_only(self) -> bool:

@@ -1,43 +1,93 @@
 -- The whole of a retrieve, in one statement. The reader's sources come from read_grants, so the join
 -- itself enforces mutual consent; each kind then returns its $4 best memories over all those sources
 -- together, ranked by memory_score (similarity, recency, success, confidence); ties go to the lower id.
+--
+-- Two paths per kind, of which exactly one runs (a gate on a one-time filter):
+--   exact:       every memory the reader may see is scored (perfect recall); the B-tree on (project_id, agent)
+--                finds them. Used while the reader sees fewer than $13 memories of the kind.
+--   approximate: the kind's HNSW index yields the $12 nearest memories that pass the same permission filter
+--                (pgvector's iterative scan keeps going until that many pass), and only those are scored.
+--                The filter is written so that no B-tree matches it: the nearest-neighbour index must drive.
 -- $1 project_id, $2 reader, $3 query vector, $4 top_k, $5 include_shared, $6 user_id (NULL: no preferences),
--- $7-$10 weights of similarity, recency, success and confidence, $11 recency half-life in days
+-- $7-$10 weights of similarity, recency, success and confidence, $11 recency half-life in days,
+-- $12 candidates taken from the HNSW index, $13 visible memories of a kind from which that index is used.
 -- Returns one row: reader_known (false when the reader is no agent of the project), then a jsonb array per kind.
 WITH sources AS MATERIALIZED (
     SELECT g.source
     FROM read_grants g
     WHERE g.project_id = $1 AND g.reader = $2 AND ($5 OR g.source = $2)
+),
+reader AS MATERIALIZED (SELECT array_agg(source) AS sources FROM sources),
+-- per kind: does the reader see at least $13 memories of it? (counting stops at $13)
+approximate AS MATERIALIZED (
+    SELECT
+        (SELECT count(*) FROM (SELECT FROM sources s JOIN heuristics m ON m.project_id = $1 AND m.agent = s.source
+                               LIMIT $13) c) >= $13 AS heuristics,
+        (SELECT count(*) FROM (SELECT FROM sources s JOIN outcomes m ON m.project_id = $1 AND m.agent = s.source
+                               LIMIT $13) c) >= $13 AS outcomes,
+        (SELECT count(*) FROM (SELECT FROM sources s JOIN domain_knowledge m ON m.project_id = $1 AND m.agent = s.source
+                               LIMIT $13) c) >= $13 AS domain_knowledge,
+        (SELECT count(*) FROM (SELECT FROM sources s JOIN anti_patterns m ON m.project_id = $1 AND m.agent = s.source
+                               LIMIT $13) c) >= $13 AS anti_patterns
 )
 SELECT
     EXISTS (SELECT FROM sources) AS reader_known,
     (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.score DESC, x.id), '[]')
      FROM (SELECT r.*, memory_score(r.similarity, r.last_validated, coalesce(r.success_rate, r.confidence),
                                     r.confidence, $7, $8, $9, $10, $11) AS score
-           FROM (SELECT m.id, m.agent, m.condition, m.strategy, m.task_type, m.domain, m.confidence,
-                        m.occurrence_count, m.success_count, m.success_rate, m.last_validated,
-                        m.created_at, m.updated_at, 1 - (m.embedding <=> $3) AS similarity
-                 FROM sources s JOIN heuristics m ON m.project_id = $1 AND m.agent = s.source) r
+           FROM ((SELECT m.id, m.agent, m.condition, m.strategy, m.task_type, m.domain, m.confidence,
+                         m.occurrence_count, m.success_count, m.success_rate, m.last_validated, m.created_at,
+                         m.updated_at, 1 - (m.embedding <=> $3) AS similarity
+                  FROM sources s JOIN heuristics m ON m.project_id = $1 AND m.agent = s.source
+                  WHERE NOT (SELECT heuristics FROM approximate))
+                 UNION ALL
+                 (SELECT m.id, m.agent, m.condition, m.strategy, m.task_type, m.domain, m.confidence,
+                         m.occurrence_count, m.success_count, m.success_rate, m.last_validated, m.created_at,
+                         m.updated_at, 1 - (m.embedding <=> $3) AS similarity
+                  FROM heuristics m
+                  WHERE (SELECT heuristics FROM approximate)
+                    AND (m.project_id = $1) IS TRUE AND m.agent = ANY ((SELECT sources FROM reader)::text[])
+                  ORDER BY m.embedding <=> $3 LIMIT $12)) r
            ORDER BY score DESC, r.id LIMIT $4) x) AS heuristics,
     (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.score DESC, x.id), '[]')
      FROM (SELECT r.*, memory_score(r.similarity, r.created_at, r.success::int, 0.5, $7, $8, $9, $10, $11) AS score
-           FROM (SELECT m.id, m.agent, m.task, m.task_type, m.domain, m.success, m.strategy_used,
-                        m.duration_ms, m.error_message, m.feedback, m.created_at,
-                        1 - (m.embedding <=> $3) AS similarity
-                 FROM sources s JOIN outcomes m ON m.project_id = $1 AND m.agent = s.source) r
+           FROM ((SELECT m.id, m.agent, m.task, m.task_type, m.domain, m.success, m.strategy_used,
+                         m.duration_ms, m.error_message, m.feedback, m.created_at, 1 - (m.embedding <=> $3) AS similarity
+                  FROM sources s JOIN outcomes m ON m.project_id = $1 AND m.agent = s.source
+                  WHERE NOT (SELECT outcomes FROM approximate))
+                 UNION ALL
+                 (SELECT m.id, m.agent, m.task, m.task_type, m.domain, m.success, m.strategy_used,
+                         m.duration_ms, m.error_message, m.feedback, m.created_at, 1 - (m.embedding <=> $3) AS similarity
+                  FROM outcomes m
+                  WHERE (SELECT outcomes FROM approximate)
+                    AND (m.project_id = $1) IS TRUE AND m.agent = ANY ((SELECT sources FROM reader)::text[])
+                  ORDER BY m.embedding <=> $3 LIMIT $12)) r
            ORDER BY score DESC, r.id LIMIT $4) x) AS outcomes,
     (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.score DESC, x.id), '[]')
      FROM (SELECT r.*, memory_score(r.similarity, r.updated_at, 0.5, r.confidence, $7, $8, $9, $10, $11) AS score
-           FROM (SELECT m.id, m.agent, m.domain, m.fact, m.source, m.confidence, m.created_at, m.updated_at,
-                        1 - (m.embedding <=> $3) AS similarity
-                 FROM sources s JOIN domain_knowledge m ON m.project_id = $1 AND m.agent = s.source) r
+           FROM ((SELECT m.id, m.agent, m.domain, m.fact, m.source, m.confidence, m.created_at, m.updated_at, 1 - (m.embedding <=> $3) AS similarity
+                  FROM sources s JOIN domain_knowledge m ON m.project_id = $1 AND m.agent = s.source
+                  WHERE NOT (SELECT domain_knowledge FROM approximate))
+                 UNION ALL
+                 (SELECT m.id, m.agent, m.domain, m.fact, m.source, m.confidence, m.created_at, m.updated_at, 1 - (m.embedding <=> $3) AS similarity
+                  FROM domain_knowledge m
+                  WHERE (SELECT domain_knowledge FROM approximate)
+                    AND (m.project_id = $1) IS TRUE AND m.agent = ANY ((SELECT sources FROM reader)::text[])
+                  ORDER BY m.embedding <=> $3 LIMIT $12)) r
            ORDER BY score DESC, r.id LIMIT $4) x) AS domain_knowledge,
     (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.score DESC, x.id), '[]')
      FROM (SELECT r.*, memory_score(r.similarity, r.last_seen, 0.5, 0.5, $7, $8, $9, $10, $11) AS score
-           FROM (SELECT m.id, m.agent, m.pattern, m.why_bad, m.better_alternative, m.task_type, m.domain,
-                        m.occurrence_count, m.last_seen, m.created_at, m.updated_at,
-                        1 - (m.embedding <=> $3) AS similarity
-                 FROM sources s JOIN anti_patterns m ON m.project_id = $1 AND m.agent = s.source) r
+           FROM ((SELECT m.id, m.agent, m.pattern, m.why_bad, m.better_alternative, m.task_type, m.domain,
+                         m.occurrence_count, m.last_seen, m.created_at, m.updated_at, 1 - (m.embedding <=> $3) AS similarity
+                  FROM sources s JOIN anti_patterns m ON m.project_id = $1 AND m.agent = s.source
+                  WHERE NOT (SELECT anti_patterns FROM approximate))
+                 UNION ALL
+                 (SELECT m.id, m.agent, m.pattern, m.why_bad, m.better_alternative, m.task_type, m.domain,
+                         m.occurrence_count, m.last_seen, m.created_at, m.updated_at, 1 - (m.embedding <=> $3) AS similarity
+                  FROM anti_patterns m
+                  WHERE (SELECT anti_patterns FROM approximate)
+                    AND (m.project_id = $1) IS TRUE AND m.agent = ANY ((SELECT sources FROM reader)::text[])
+                  ORDER BY m.embedding <=> $3 LIMIT $12)) r
            ORDER BY score DESC, r.id LIMIT $4) x) AS anti_patterns,
     (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.score DESC, x.id), '[]')
      FROM (SELECT r.*, memory_score(r.similarity, r.updated_at, 0.5, 0.5, $7, $8, $9, $10, $11) AS score

@@ -1,0 +1,23 @@
+"""How a retrieve ranks memories: the weights of memory_score(), and when the nearest-neighbour index is used.
+
+Not here: the ranking itself, which `sql/queries/retrieve.sql` does in the database.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The retrieve statement's ranking parameters ($7-$13), from the settings."""
+
+    similarity: float = 0.7
+    recency: float = 0.1
+    success: float = 0.1
+    confidence: float = 0.1
+    recency_half_life_days: float = 30.0
+    candidates: int = 100  # nearest memories taken from the HNSW index, then ranked exactly
+    approximate_from: int = 20_000  # visible memories of one kind from which the HNSW index is used
+
+    def parameters(self) -> tuple[float | int, ...]:
+        return (self.similarity, self.recency, self.success, self.confidence, self.recency_half_life_days,
+                self.candidates, self.approximate_from)  # fmt: skip

@@ -1,0 +1,107 @@
+"""The nearest-neighbour path of a retrieve: the HNSW indexes exist once the vector size is known, and a reader
+that sees many memories is ranked from them with high recall, permitted memories only, in one statement."""
+
+import asyncpg
+import numpy as np
+import pytest
+
+from app.config_file import parse_config_text
+from app.database import open_pool
+from app.queries import queries
+from app.ranking import Ranking
+from app.repository import MemoryRepository
+
+DIM = 64
+TABLES = ("outcomes", "heuristics", "domain_knowledge", "anti_patterns", "preferences")
+CONFIG = """agents:
+  reader:
+    inherit_from: [mentor, stranger]
+  mentor:
+    share_with: [reader]
+  stranger:
+    share_with: []
+"""
+
+
+@pytest.fixture
+async def pool(database_url: str):
+    pool = await open_pool(database_url, 1, 2)
+    yield pool
+    await pool.close()
+
+
+def unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=-1, keepdims=True)).astype(np.float32)
+
+
+async def test_recording_the_vector_size_fixes_it_and_builds_an_hnsw_index_per_kind(pool: asyncpg.Pool):
+    assert await pool.fetchval("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_nearest'") == 0
+
+    await MemoryRepository(pool, queries).init_deployment(DIM, "test")
+
+    columns = await pool.fetch(
+        "SELECT attrelid::regclass::text AS memory_table, atttypmod, attstorage::text FROM pg_attribute "
+        "WHERE attname = 'embedding' AND attrelid::regclass::text = ANY($1)", list(TABLES))  # fmt: skip
+    assert {(c["memory_table"], c["atttypmod"], c["attstorage"]) for c in columns} == {(t, DIM, "m") for t in TABLES}
+    indexes = await pool.fetch("SELECT tablename, indexdef FROM pg_indexes WHERE indexname LIKE '%\\_nearest'")
+    assert sorted(i["tablename"] for i in indexes) == sorted(TABLES)
+    assert all("USING hnsw (embedding vector_cosine_ops)" in i["indexdef"] for i in indexes)
+
+
+async def load_team(pool: asyncpg.Pool, rng: np.random.Generator) -> np.ndarray:
+    """600 memories of the reader and of its mentor around 6 topics; the stranger (no consent) holds 600 that
+    lie nearer to every topic than anything the reader may see. Returns the topics."""
+    repository = MemoryRepository(pool, queries)
+    await repository.init_deployment(DIM, "test")
+    await repository.apply_config("team", parse_config_text(CONFIG))
+    topics = unit(rng.normal(size=(6, DIM)))
+    records = []
+    for agent, spread in (("reader", 0.8), ("mentor", 0.8), ("stranger", 0.1)):
+        near = topics[rng.integers(len(topics), size=600)]
+        vectors = unit(near + rng.normal(scale=spread / np.sqrt(DIM), size=(600, DIM)))
+        records += [("team", agent, f"{agent} task {n}", n % 3 > 0, "s", v, v) for n, v in enumerate(vectors)]
+    async with pool.acquire() as connection:
+        await connection.copy_records_to_table(
+            "outcomes", records=records,
+            columns=["project_id", "agent", "task", "success", "strategy_used", "embedding", "strategy_embedding"])  # fmt: skip
+        await connection.execute("ANALYZE outcomes")
+    return topics
+
+
+async def test_a_reader_past_the_threshold_is_ranked_from_the_hnsw_index_with_permitted_memories_only(
+    pool: asyncpg.Pool,
+):
+    rng = np.random.default_rng(1)
+    topics = await load_team(pool, rng)
+    exact = MemoryRepository(pool, queries, ranking=Ranking(approximate_from=10**9))
+    approximate = MemoryRepository(pool, queries, ranking=Ranking(candidates=60, approximate_from=1000))
+    queries_ = unit(topics[rng.integers(len(topics), size=30)] + rng.normal(scale=0.5 / np.sqrt(DIM), size=(30, DIM)))
+
+    recalls = []
+    for vector in queries_:
+        truth = await exact.retrieve("team", "reader", vector, 10, True, None)
+        found = await approximate.retrieve("team", "reader", vector, 10, True, None)
+        assert {item["agent"] for item in found["outcomes"]} <= {"reader", "mentor"}
+        assert len(found["outcomes"]) == 10
+        truth_ids = {item["id"] for item in truth["outcomes"]}
+        recalls.append(len(truth_ids & {item["id"] for item in found["outcomes"]}) / 10)
+    assert np.mean(recalls) >= 0.95, recalls
+
+    plans = {}
+    for name, repository in (("exact", exact), ("approximate", approximate)):
+        rows = await pool.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + queries.retrieve, "team", "reader", queries_[0], 10,
+                                True, None, *repository.ranking.parameters())  # fmt: skip
+        plans[name] = [row[0] for row in rows if "Index Scan using outcomes_nearest" in row[0]]
+    assert plans["exact"] and all("never executed" in line for line in plans["exact"])
+    assert plans["approximate"] and not any("never executed" in line for line in plans["approximate"])
+
+
+async def test_the_approximate_path_is_still_one_statement(pool: asyncpg.Pool):
+    topics = await load_team(pool, np.random.default_rng(2))
+    repository = MemoryRepository(pool, queries, ranking=Ranking(candidates=40, approximate_from=100))
+    statements: list[str] = []
+    async with pool.acquire() as connection:
+        connection.add_query_logger(lambda record: statements.append(record.query))
+    found = await repository.retrieve("team", "reader", topics[0], 5, True, None)
+    assert len(found["outcomes"]) == 5
+    assert len(statements) == 1
