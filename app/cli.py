@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -39,26 +40,29 @@ def main() -> None:
 @click.option("--port", type=int, default=None, help="Port [ALMA_PORT, default 8765].")
 @click.option("--migrate/--no-migrate", default=None, help="Migrate the database first (always for the embedded one).")
 @click.option("--require-auth", is_flag=True, default=None, help="Require API keys even on the embedded dev setup.")
-def serve(host: str | None, port: int | None, migrate: bool | None, require_auth: bool | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes [ALMA_WORKERS, default 1].")
+def serve(
+    host: str | None, port: int | None, migrate: bool | None, require_auth: bool | None, workers: int | None
+) -> None:
     """Run the HTTP service (on an embedded PostgreSQL when ALMA_DATABASE_URL is unset)."""
     import uvicorn
 
     from app.asgi import create_app
 
     settings = Settings()
-    chosen = {"host": host, "port": port, "require_auth": require_auth}
+    chosen = {"host": host, "port": port, "require_auth": require_auth, "workers": workers}
     overrides = {key: value for key, value in chosen.items() if value is not None}
     settings = settings.model_copy(update=overrides)
     _database_url(settings, migrate)  # the app joins the same embedded server in its lifespan
-    app = create_app(settings)
     click.echo(f"ALMA listening on http://{settings.host}:{settings.port} (API docs at /docs)", err=True)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,  # the app's JSON logging handles uvicorn's records too
-        timeout_graceful_shutdown=GRACEFUL_SECONDS,
-    )
+    common = {"host": settings.host, "port": settings.port, "timeout_graceful_shutdown": GRACEFUL_SECONDS,
+              "log_config": None}  # the app's JSON logging handles uvicorn's records too  # fmt: skip
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), **common)
+        return
+    # each worker process builds its own app from the environment: hand the command line's choices down
+    os.environ.update({f"ALMA_{key.upper()}": str(value) for key, value in overrides.items()})
+    uvicorn.run("app.asgi:create_app", factory=True, workers=settings.workers, **common)
 
 
 @main.command()

