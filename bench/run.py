@@ -78,7 +78,7 @@ async def build_nearest_indexes(pool: asyncpg.Pool, dim: int) -> float:
             task = progress.add_task("build HNSW indexes", total=len(NEAREST_INDEXES))
             for index in NEAREST_INDEXES:
                 await connection.execute(f"DROP INDEX IF EXISTS {index}")
-                await connection.execute("SELECT index_vectors($1)", dim)  # builds the missing one
+                await connection.execute("SELECT index_vectors($1)", dim, timeout=3600)  # builds the missing one
                 progress.advance(task)
         await connection.execute("RESET maintenance_work_mem")
     return time.perf_counter() - started
@@ -104,7 +104,7 @@ async def load(pool: asyncpg.Pool, workload: Workload) -> float:
                     batch = [record(memory) for memory in memories[start : start + COPY_BATCH]]
                     await connection.copy_records_to_table(TABLES[kind], records=batch, columns=COLUMNS[kind])
                     progress.advance(task, len(batch))
-            await connection.execute("VACUUM ANALYZE")
+            await connection.execute("VACUUM ANALYZE", timeout=3600)
     await build_nearest_indexes(pool, workload.dim)
     return time.perf_counter() - started
 
@@ -191,7 +191,7 @@ async def scaling_curves(pool: asyncpg.Pool, dim: int, visible_sizes: list[int],
                 chunk = vectors(min(COPY_BATCH, size - start))
                 batch = [("scaling", f"owner_{size}", f"task {n}", True, "s", v, v) for n, v in enumerate(chunk)]
                 await connection.copy_records_to_table("outcomes", records=batch, columns=COLUMNS["outcomes"])
-        await connection.execute("VACUUM ANALYZE outcomes")
+        await connection.execute("VACUUM ANALYZE outcomes", timeout=3600)
     await build_nearest_indexes(pool, dim)
     probes = vectors(60, spread=0.5)
     approximate = Ranking(approximate_from=1)
