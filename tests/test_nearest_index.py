@@ -49,17 +49,20 @@ async def test_recording_the_vector_size_fixes_it_and_builds_an_hnsw_index_per_k
 
 
 async def load_team(pool: asyncpg.Pool, rng: np.random.Generator) -> np.ndarray:
-    """600 memories of the reader and of its mentor around 6 topics; the stranger (no consent) holds 600 that
-    lie nearer to every topic than anything the reader may see. Returns the topics."""
+    """600 memories of the reader and of its mentor around 6 topics. The stranger (no consent) and the mentor
+    of another project (same config) hold 600 each that lie nearer to every topic than anything the reader
+    may see. Returns the topics."""
     repository = MemoryRepository(pool, queries)
     await repository.init_deployment(DIM, "test")
-    await repository.apply_config("team", parse_config_text(CONFIG))
+    for project in ("team", "other-team"):
+        await repository.apply_config(project, parse_config_text(CONFIG))
     topics = unit(rng.normal(size=(6, DIM)))
     records = []
-    for agent, spread in (("reader", 0.8), ("mentor", 0.8), ("stranger", 0.1)):
+    for project, agent, spread in (("team", "reader", 0.8), ("team", "mentor", 0.8), ("team", "stranger", 0.1),
+                                   ("other-team", "mentor", 0.1)):  # fmt: skip
         near = topics[rng.integers(len(topics), size=600)]
         vectors = unit(near + rng.normal(scale=spread / np.sqrt(DIM), size=(600, DIM)))
-        records += [("team", agent, f"{agent} task {n}", n % 3 > 0, "s", v, v) for n, v in enumerate(vectors)]
+        records += [(project, agent, f"{agent} task {n}", n % 3 > 0, "s", v, v) for n, v in enumerate(vectors)]
     async with pool.acquire() as connection:
         await connection.copy_records_to_table(
             "outcomes", records=records,
@@ -77,11 +80,13 @@ async def test_a_reader_past_the_threshold_is_ranked_from_the_hnsw_index_with_pe
     approximate = MemoryRepository(pool, queries, ranking=Ranking(candidates=60, approximate_from=1000))
     queries_ = unit(topics[rng.integers(len(topics), size=30)] + rng.normal(scale=0.5 / np.sqrt(DIM), size=(30, DIM)))
 
+    forbidden = {row["id"] for row in await pool.fetch(
+        "SELECT id FROM outcomes WHERE project_id = 'other-team' OR agent = 'stranger'")}  # fmt: skip
     recalls = []
     for vector in queries_:
         truth = await exact.retrieve("team", "reader", vector, 10, True, None)
         found = await approximate.retrieve("team", "reader", vector, 10, True, None)
-        assert {item["agent"] for item in found["outcomes"]} <= {"reader", "mentor"}
+        assert not forbidden & {item["id"] for item in found["outcomes"]}
         assert len(found["outcomes"]) == 10
         truth_ids = {item["id"] for item in truth["outcomes"]}
         recalls.append(len(truth_ids & {item["id"] for item in found["outcomes"]}) / 10)
