@@ -70,16 +70,13 @@ NEAREST_INDEXES = ["outcomes_nearest", "heuristics_nearest", "domain_knowledge_n
 
 
 async def build_nearest_indexes(pool: asyncpg.Pool, dim: int) -> float:
-    """(Re)build the HNSW indexes in one go: far faster than growing them row by row during a bulk load."""
+    """Build the missing HNSW indexes in one go: far faster than growing them row by row during a bulk load."""
     started = time.perf_counter()
     async with pool.acquire() as connection:
         await connection.execute("SET maintenance_work_mem = '2GB'")
         with Progress(transient=False) as progress:
-            task = progress.add_task("build HNSW indexes", total=len(NEAREST_INDEXES))
-            for index in NEAREST_INDEXES:
-                await connection.execute(f"DROP INDEX IF EXISTS {index}")
-                await connection.execute("SELECT index_vectors($1)", dim, timeout=3600)  # builds the missing one
-                progress.advance(task)
+            progress.add_task("build HNSW indexes", total=None)  # one statement: no steps to count
+            await connection.execute("SELECT index_vectors($1)", dim, timeout=3600)
         await connection.execute("RESET maintenance_work_mem")
     return time.perf_counter() - started
 
