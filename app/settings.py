@@ -50,16 +50,26 @@ class Settings(BaseSettings):
     strategy_similarity: float = Field(
         default=0.8, ge=0.0, le=1.0, description="Cosine similarity at which two strategies count as the same."
     )
-    rank_similarity: float = Field(default=0.7, ge=0.0, description="Weight of similarity to the query.")
-    rank_recency: float = Field(default=0.1, ge=0.0, description="Weight of recency.")
-    rank_success: float = Field(default=0.1, ge=0.0, description="Weight of the success rate.")
-    rank_confidence: float = Field(default=0.1, ge=0.0, description="Weight of confidence.")
-    recency_half_life_days: float = Field(default=30.0, gt=0.0, description="Age at which recency counts half.")
+    # the ranking defaults are Ranking's own, so that the service and a bare MemoryRepository agree
+    rank_similarity: float = Field(
+        default=Ranking.similarity, ge=0.0, description="Weight of similarity to the query."
+    )
+    rank_recency: float = Field(default=Ranking.recency, ge=0.0, description="Weight of recency.")
+    rank_success: float = Field(default=Ranking.success, ge=0.0, description="Weight of the success rate.")
+    rank_confidence: float = Field(default=Ranking.confidence, ge=0.0, description="Weight of confidence.")
+    recency_half_life_days: float = Field(
+        default=Ranking.recency_half_life_days, gt=0.0, description="Age at which recency counts half."
+    )
     ann_candidates: int = Field(
-        default=100, ge=1, le=1000, description="Nearest memories taken from the HNSW index before exact ranking."
+        default=Ranking.candidates,
+        ge=1,
+        le=1000,
+        description="Nearest memories taken from the HNSW index before exact ranking.",
     )
     ann_from_visible: int = Field(
-        default=20_000, ge=1, description="Visible memories of one kind from which a retrieve uses the HNSW index."
+        default=Ranking.approximate_from,
+        ge=1,
+        description="Visible memories of one kind from which a retrieve uses the HNSW index.",
     )
 
     workers: int = Field(default=1, ge=1, le=64, description="Service processes (`alma serve`).")
