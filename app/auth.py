@@ -112,8 +112,13 @@ class KeyCache:
         self._entries[digest] = (time.monotonic() + self.seconds, caller)
 
     def evict(self, prefix: str) -> None:
+        self.evict_all([prefix])
+
+    def evict_all(self, prefixes: list[str]) -> None:
+        """Forget the revoked keys at once (other workers forget them within `CACHE_SECONDS`)."""
+        revoked = set(prefixes)
         for digest, (_, caller) in list(self._entries.items()):
-            if caller.key == prefix:
+            if caller.key in revoked:
                 del self._entries[digest]
 
 

@@ -83,7 +83,8 @@ def config() -> None:
 @config.command("apply")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--project", "project_id", default=None, help="Project to apply to [default: the file's project_id].")
-def config_apply(file: Path, project_id: str | None) -> None:
+@click.option("--allow-remove-all", is_flag=True, help="Apply a file whose `agents:` is empty: remove every agent.")
+def config_apply(file: Path, project_id: str | None, allow_remove_all: bool) -> None:
     """Apply FILE as the whole config of its project, and show what changed."""
     from app.config_file import parse_config_text
     from app.errors import AlmaError
@@ -93,13 +94,13 @@ def config_apply(file: Path, project_id: str | None) -> None:
         target = project_id or parsed.project_id
         if not target:
             raise click.UsageError("The file names no project_id; pass --project NAME.")
-        result = asyncio.run(_apply(Settings(), target, parsed))
+        result = asyncio.run(_apply(Settings(), target, parsed, allow_remove_all))
     except AlmaError as error:
         raise click.ClickException(error.detail) from error
     click.echo(_describe(result))
 
 
-async def _apply(settings: Settings, project_id: str, parsed):
+async def _apply(settings: Settings, project_id: str, parsed, allow_remove_all: bool):
     from app.embeddings import HashingEmbedder
     from app.queries import queries
     from app.repository import MemoryRepository
@@ -108,7 +109,7 @@ async def _apply(settings: Settings, project_id: str, parsed):
     async with _pool(settings) as pool:
         # Applying a config embeds nothing, so no model is loaded for it.
         service = MemoryService(MemoryRepository(pool, queries), HashingEmbedder(settings.embedding_dim))
-        return await service.apply_config(project_id, parsed)
+        return await service.apply_config(project_id, parsed, allow_remove_all)
 
 
 @asynccontextmanager
@@ -142,6 +143,8 @@ def _describe(result) -> str:
         lines.append(f"  + {grant.reader} reads {grant.source}")
     for grant in result.grants_revoked:
         lines.append(f"  - {grant.reader} no longer reads {grant.source}")
+    if result.keys_revoked:
+        lines.append(f"  keys revoked: {', '.join(result.keys_revoked)}")
     lines += [f"  warning: {text}" for text in result.warnings]
     lines += [f"  note: {text}" for text in result.notes]
     return "\n".join(lines)

@@ -47,7 +47,7 @@ class ProjectConfig(BaseModel):
     project_id: Name | None = None
     storage: str | None = None
     agents: dict[Name, AgentConfig] = Field(default_factory=dict, max_length=10_000)
-    ignored_keys: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="Keys of the file this service does not use.")
 
 
 class Agent(AgentConfig):
@@ -77,8 +77,14 @@ class ConfigApplied(BaseModel):
     grants_added: list[Grant]
     grants_revoked: list[Grant]
     grants: list[Grant] = Field(description="All grants between different agents after the apply.")
-    warnings: list[str]
-    notes: list[str]
+    keys_revoked: list[str] = Field(
+        default_factory=list, description="Prefixes of the agent keys of removed agents, revoked by the apply."
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What will not work as the file's author may expect: unknown keys, one-sided sharing, removals.",
+    )
+    notes: list[str] = Field(default_factory=list)
 
 
 # --- writing memories ---------------------------------------------------------------------------

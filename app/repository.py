@@ -10,7 +10,6 @@ from typing import Any
 
 import asyncpg
 
-from app.config_file import config_notes, sharing_warnings
 from app.errors import AgentNotFound, InvalidInput, MemoryNotFound, NotOwner, ProjectNotFound, ScopeViolation
 from app.models import (
     Agent,
@@ -84,7 +83,8 @@ class MemoryRepository:
     # --- agents and grants ----------------------------------------------------------------------
 
     async def apply_config(self, project_id: str, config: ProjectConfig) -> ConfigApplied:
-        """Make the project's agents exactly those of `config`, and its grants follow, in one transaction."""
+        """Make the project's agents exactly those of `config`, in one transaction: grants follow, and the agent
+        keys of removed agents are revoked (a name added again later does not revive them)."""
         async with self.pool.acquire() as connection, connection.transaction():
             project_created = await connection.fetchval(self.q.upsert_project, project_id, config.storage)
             before = {row["name"]: _agent_config(row) for row in await connection.fetch(self.q.list_agents, project_id)}
@@ -99,17 +99,13 @@ class MemoryRepository:
                 self.q.upsert_agent,
                 [_agent_args(project_id, name, config.agents[name]) for name in created + updated],
             )
+            keys_revoked = []
             if removed:
                 await connection.execute(self.q.delete_agents, project_id, removed)
+                keys_revoked = [row["prefix"] for row in await connection.fetch(self.q.revoke_agent_keys, project_id, removed)]
             await connection.execute(self.q.rebuild_grants, project_id)
             grants_after = await self._grants(connection, project_id)
 
-        named = config.model_copy(update={"project_id": project_id})
-        notes = config_notes(named)
-        if removed:
-            notes.append(
-                f"Removed agents keep their memories in the project; add them again to use them: {', '.join(removed)}."
-            )
         return ConfigApplied(
             project_id=project_id,
             project_created=project_created,
@@ -120,8 +116,7 @@ class MemoryRepository:
             grants_added=[Grant(reader=r, source=s) for r, s in sorted(grants_after - grants_before)],
             grants_revoked=[Grant(reader=r, source=s) for r, s in sorted(grants_before - grants_after)],
             grants=[Grant(reader=r, source=s) for r, s in sorted(grants_after)],
-            warnings=sharing_warnings(named),
-            notes=notes,
+            keys_revoked=keys_revoked,
         )
 
     async def _grants(self, connection: asyncpg.Connection, project_id: str) -> set[tuple[str, str]]:

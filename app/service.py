@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from app.config_file import config_notes, sharing_warnings
 from app.embeddings import Embedder, embed
 from app.errors import InvalidConfig, InvalidInput
 from app.models import (
@@ -64,15 +65,33 @@ class MemoryService:
         self.repository = repository
         self.embedder = embedder
 
-    async def apply_config(self, project_id: str, config: ProjectConfig) -> ConfigApplied:
-        """Apply a whole config to the project it names (the two must agree when both are given)."""
+    async def apply_config(self, project_id: str, config: ProjectConfig, allow_remove_all: bool = False) -> ConfigApplied:
+        """Apply a whole config to the project it names (the two must agree when both are given).
+
+        An empty `agents:` would remove every agent, so it is applied only when `allow_remove_all` says so."""
         if config.project_id and config.project_id != project_id:
             raise InvalidConfig(
                 f"The config names project '{config.project_id}' but it is applied to '{project_id}'. "
                 "Apply it to the project it names, or change its `project_id`.",
                 errors=[{"field": "project_id", "message": f"must be '{project_id}' or absent"}],
             )
-        return await self.repository.apply_config(project_id, config)
+        if not config.agents and not allow_remove_all:
+            raise InvalidConfig(
+                f"`agents:` is empty: applying it would remove every agent of project '{project_id}', with their "
+                "grants and agent keys. If that is what you mean, apply it with allow_remove_all=true "
+                "(`alma config apply --allow-remove-all`).",
+                errors=[{"field": "agents", "message": "empty; pass allow_remove_all=true to remove every agent"}],
+            )
+        applied = await self.repository.apply_config(project_id, config)
+        named = config.model_copy(update={"project_id": project_id})
+        warnings = config.warnings + sharing_warnings(named)
+        if applied.removed:
+            warnings.append(
+                f"Removed agents: {', '.join(applied.removed)}. Their grants and {len(applied.keys_revoked)} agent "
+                "key(s) are revoked; their memories stay in the project under their names and come back into view "
+                "if an agent of the same name is added again."
+            )
+        return applied.model_copy(update={"warnings": warnings, "notes": config_notes(named)})
 
     # --- vectors -----------------------------------------------------------------------------------
 

@@ -30,6 +30,20 @@ from app.settings import Settings
 
 TEMPLATE = "alma_test_template"
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "examples" / ".alma" / "config.yaml"
+LAYOUTS = ("beside", "nested", "no-alma")
+
+
+def guide_example(layout: str = "beside") -> str:
+    """The guide's complete example in one of the layouts its readers write: `agents:` beside `alma:` (as the
+    guide prints it), nested under `alma:`, or with no `alma:` at all (`project_id` at the top)."""
+    text = EXAMPLE_CONFIG.read_text()
+    head, agents = text.split("agents:\n", 1)
+    if layout == "beside":
+        return text
+    if layout == "nested":
+        return head + "  agents:\n" + "".join(f"  {line}\n" if line else "\n" for line in agents.splitlines())
+    assert layout == "no-alma", layout
+    return "project_id: my-team\nstorage: sqlite\nagents:\n" + agents
 
 
 def with_database(url: str, database: str) -> str:

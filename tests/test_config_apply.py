@@ -66,7 +66,7 @@ async def test_removing_an_agent_keeps_its_memories_for_when_it_returns(api: Api
     config = EXAMPLE_CONFIG.read_text()
     await api.apply(config)
     await api.learn("qa_engineer", "Test the login form", "boundary values first")
-    without_qa = config.split("    # QA learns from tech lead")[0]
+    without_qa = config.split("  # QA learns from tech lead")[0]
 
     result = await api.apply(without_qa)
     assert result["removed"] == ["qa_engineer"]

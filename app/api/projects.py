@@ -1,9 +1,12 @@
 """The project's config and agents."""
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from litestar import Controller, Request, get, put
+from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
 from app.api.dependencies import PROBLEMS, AgentName, CurrentCaller, ProjectId
@@ -38,12 +41,22 @@ class ProjectController(Controller):
 
     @put("/config", operation_class=ConfigOperation, request_max_body_size=MAX_CONFIG_BYTES, responses=PROBLEMS)
     async def apply_config(
-        self, project_id: ProjectId, request: Request, service: NamedDependency[MemoryService], caller: CurrentCaller
+        self,
+        project_id: ProjectId,
+        request: Request,
+        service: NamedDependency[MemoryService],
+        caller: CurrentCaller,
+        state: State,
+        allow_remove_all: Annotated[
+            bool, QueryParameter(description="Let a config whose `agents:` is empty remove every agent.")
+        ] = False,
     ) -> ConfigApplied:
-        """Apply a whole project config: agents not in it are removed, grants follow in the same transaction."""
+        """Apply a whole project config: agents not in it are removed (their agent keys revoked), grants follow,
+        all in one transaction. A config with an empty `agents:` needs `allow_remove_all=true`."""
         caller.require_admin(project_id)
         config = parse_config_text(await request.body())
-        result = await service.apply_config(project_id, config)
+        result = await service.apply_config(project_id, config, allow_remove_all)
+        state.key_store.cache.evict_all(result.keys_revoked)
         audit(caller, "apply_config", project_id, None, created=result.created, updated=result.updated,
               removed=result.removed, grants=len(result.grants))  # fmt: skip
         return result
