@@ -82,12 +82,23 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log_path: Pa
     pytest.fail(f"`alma serve` was not healthy within {START_TIMEOUT:g} s:\n{log_path.read_text(errors='replace')}")
 
 
-def team_config(project_id: str | None, layout: str = "alma", **client_keys: str) -> str:
-    """The guide's complete example config for another project, in either layout, with client keys added."""
-    section = yaml.safe_load(TEAM_CONFIG.read_text())["alma"]
+LAYOUTS = ("beside", "nested", "no-alma")
+
+
+def team_config(project_id: str | None, layout: str = "beside", **client_keys: str) -> str:
+    """The guide's complete example config for another project, with client keys added, in a layout its
+    readers write: `agents:` beside `alma:` (as the guide prints it), nested under `alma:`, or no `alma:`."""
+    document = yaml.safe_load(TEAM_CONFIG.read_text())
+    section, agents = document["alma"], document["agents"]
     if project_id is None:
         section.pop("project_id")
     else:
         section["project_id"] = project_id
     section |= client_keys
-    return yaml.safe_dump({"alma": section} if layout == "alma" else section, sort_keys=False)
+    if layout == "beside":
+        shaped = {"alma": section, "agents": agents}
+    elif layout == "nested":
+        shaped = {"alma": {**section, "agents": agents}}
+    else:
+        shaped = {**section, "agents": agents}
+    return yaml.safe_dump(shaped, sort_keys=False)

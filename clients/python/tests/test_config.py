@@ -1,4 +1,5 @@
-"""ALMA.from_config: both layouts of the guide's file, and where the service, the key and the project come from."""
+"""ALMA.from_config: every layout of the guide's file, what applying it did, and where the service, the key and
+the project come from."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from alma import ALMA, ConfigError, ServiceUnreachable
+from alma import ALMA, ALMAConfigWarning, AsyncALMA, ConfigError, ServiceUnreachable, ValidationError
 
-from live_service import free_port, team_config
+from live_service import LAYOUTS, free_port, team_config
 
 TEAM = ["junior_developer", "qa_engineer", "senior_developer", "tech_lead"]
 
@@ -25,7 +26,7 @@ def dead_url() -> str:
     return f"http://127.0.0.1:{free_port()}"
 
 
-@pytest.mark.parametrize("layout", ["alma", "top-level"])
+@pytest.mark.parametrize("layout", LAYOUTS)
 def test_from_config_applies_the_team_in_either_layout(tmp_path, service_url, project_id, layout):
     path = write(tmp_path, team_config(project_id, layout, server_url=service_url))
 
@@ -141,8 +142,8 @@ def test_the_key_from_the_config_goes_in_the_header_and_never_in_the_body(tmp_pa
     assert "key-from-file" not in request.content.decode()
     sent = json.loads(request.content)
     assert "api_key" not in json.dumps(sent)
-    assert sent.get("alma", sent)["project_id"] == "my-team"
-    assert sent.get("alma", sent)["agents"]
+    assert sent["alma"]["project_id"] == "my-team"
+    assert sent["agents"]
 
 
 def test_the_key_comes_from_alma_api_key_when_the_config_has_none(tmp_path, monkeypatch):
@@ -160,3 +161,63 @@ def test_no_key_no_authorization_header(tmp_path):
     ALMA.from_config(write(tmp_path, team_config("my-team")), transport=httpx.MockTransport(recorder))
 
     assert "Authorization" not in recorder.requests[0].headers
+
+
+DEVOPS_WARNING = "tech_lead shares with devops_engineer, which is not an agent of"
+
+
+def test_from_config_keeps_what_applying_did_and_emits_its_warnings(tmp_path, service_url, project_id, caplog):
+    path = write(tmp_path, team_config(project_id, server_url=service_url))
+
+    with pytest.warns(ALMAConfigWarning, match=DEVOPS_WARNING) as emitted, ALMA.from_config(path) as alma:
+        applied = alma.config_applied
+
+    assert applied is not None and applied.created == TEAM
+    assert [str(warning.message) for warning in emitted] == applied.warnings
+    assert emitted[0].filename == __file__, "the warning points at the caller of from_config"
+    assert any(record.name == "alma" and DEVOPS_WARNING in record.getMessage() for record in caplog.records)
+
+
+def test_from_config_warns_about_agents_it_removed(tmp_path, service_url, project_id):
+    with pytest.warns(ALMAConfigWarning):
+        ALMA.from_config(write(tmp_path, team_config(project_id, server_url=service_url))).close()
+    smaller = team_config(project_id, server_url=service_url).split("  qa_engineer:")[0]
+
+    with pytest.warns(ALMAConfigWarning, match="Removed agents: qa_engineer") as emitted:
+        alma = ALMA.from_config(write(tmp_path, smaller))
+    alma.close()
+
+    assert alma.config_applied.removed == ["qa_engineer"]
+    assert any("agent key(s) are revoked" in str(warning.message) for warning in emitted)
+
+
+async def test_async_from_config_keeps_the_answer_and_warns_too(tmp_path, service_url, project_id):
+    path = write(tmp_path, team_config(project_id, "nested", server_url=service_url))
+
+    with pytest.warns(ALMAConfigWarning, match=DEVOPS_WARNING):
+        client = await AsyncALMA.from_config(path)
+    await client.aclose()
+
+    assert client.config_applied.grants and client.config_applied.created == TEAM
+
+
+def test_a_config_whose_agents_key_is_misspelt_is_refused_and_removes_nothing(tmp_path, service_url, project_id):
+    good = team_config(project_id, server_url=service_url)
+    with pytest.warns(ALMAConfigWarning):
+        ALMA.from_config(write(tmp_path, good)).close()
+
+    with pytest.raises(ValidationError, match="names no agents") as raised:
+        ALMA.from_config(write(tmp_path, good.replace("\nagents:", "\nAgents:")))
+
+    assert "did you mean `agents`?" in raised.value.detail
+    with ALMA(project_id=project_id, base_url=service_url) as alma:
+        assert [agent.name for agent in alma.agents()] == TEAM
+
+
+def test_a_missing_config_file_is_a_config_error_naming_the_path(tmp_path):
+    missing = tmp_path / ".alma" / "config.yaml"
+
+    with pytest.raises(ConfigError, match=str(missing)):
+        ALMA.from_config(missing)
+    with pytest.raises(ConfigError, match="No config file"):
+        ALMA(project_id="p", base_url=dead_url()).apply_config(missing)

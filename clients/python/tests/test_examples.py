@@ -1,32 +1,44 @@
 """The guide's code as shipped in examples/, run as a user runs it: from that folder, with ALMA_URL set.
 
-The examples all use the config's project "my-team", so they get a service of their own; what each test
-checks holds whichever runs first (learning adds an outcome, the retrieve example prints heuristics).
+The examples all use the config's project "my-team", so they get a service of their own per layout of the
+config file: as shipped (`agents:` beside `alma:`, as the guide prints it) and nested under `alma:`. What each
+test checks holds whichever runs first (learning adds an outcome, the retrieve example prints heuristics).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from live_service import EXAMPLES_DIR, running_service
+from live_service import EXAMPLES_DIR, running_service, team_config
 
 
-@pytest.fixture(scope="module")
-def examples_service() -> Iterator[str]:
+@pytest.fixture(scope="module", params=["as shipped", "nested"])
+def examples_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A service of its own, and the examples folder with the config in the layout of this round."""
+    folder = EXAMPLES_DIR
+    if request.param == "nested":
+        folder = tmp_path_factory.mktemp("examples")
+        for script in EXAMPLES_DIR.glob("*.py"):
+            shutil.copy(script, folder)
+        (folder / ".alma").mkdir()
+        (folder / ".alma" / "config.yaml").write_text(team_config("my-team", "nested"))
     with running_service() as url:
-        yield url
+        yield url, folder
 
 
-def run_example(name: str, service_url: str) -> list[str]:
+def run_example(name: str, service: tuple[str, Path]) -> list[str]:
+    service_url, folder = service
     env = {key: value for key, value in os.environ.items() if not key.startswith("ALMA_")}
     env["ALMA_URL"] = service_url
     finished = subprocess.run(
-        [sys.executable, name], cwd=EXAMPLES_DIR, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, name], cwd=folder, env=env, capture_output=True, text=True, timeout=60
     )
     assert finished.returncode == 0, finished.stderr
     return finished.stdout.splitlines()

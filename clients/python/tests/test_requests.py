@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from alma import ConfigError
 from alma.api import ProjectAPI
 
 API = ProjectAPI("my-team")
@@ -97,5 +98,5 @@ def test_a_config_is_sent_from_a_path_a_text_or_a_mapping(tmp_path: Path):
 
 
 def test_a_missing_config_file_is_reported_as_such(tmp_path: Path):
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(ConfigError, match="missing.yaml"):
         API.apply_config(str(tmp_path / "missing.yaml"))

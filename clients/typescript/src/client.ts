@@ -80,13 +80,20 @@ export class ALMA {
 
   // --- config and agents -------------------------------------------------------------------------
 
-  /** Apply a whole config (the ALMA YAML file's text, or the same as an object); its agents replace the project's. */
-  async applyConfig(config: string | Record<string, unknown>, options?: RequestOptions): Promise<ConfigApplied> {
+  /**
+   * Apply a whole config (the ALMA YAML file's text, or the same as an object); its agents replace the project's.
+   * A config whose `agents:` is empty is refused unless `allowRemoveAll` is set: it would remove every agent.
+   */
+  async applyConfig(
+    config: string | Record<string, unknown>,
+    options?: RequestOptions & { allowRemoveAll?: boolean },
+  ): Promise<ConfigApplied> {
     const body =
       typeof config === 'string'
         ? { text: config, contentType: 'application/yaml' }
         : { json: config };
-    const wire = await this.#http.send<ConfigAppliedWire>({ method: 'PUT', path: this.#path('config'), ...body, options });
+    const query = options?.allowRemoveAll ? { allow_remove_all: true } : undefined;
+    const wire = await this.#http.send<ConfigAppliedWire>({ method: 'PUT', path: this.#path('config'), query, ...body, options });
     return {
       projectId: wire.project_id,
       projectCreated: wire.project_created,
@@ -97,6 +104,7 @@ export class ALMA {
       grantsAdded: wire.grants_added,
       grantsRevoked: wire.grants_revoked,
       grants: wire.grants,
+      keysRevoked: wire.keys_revoked ?? [],
       warnings: wire.warnings,
       notes: wire.notes,
     };
@@ -285,6 +293,7 @@ interface ConfigAppliedWire {
   grants_added: Grant[];
   grants_revoked: Grant[];
   grants: Grant[];
+  keys_revoked?: string[];
   warnings: string[];
   notes: string[];
 }

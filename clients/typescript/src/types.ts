@@ -321,6 +321,9 @@ export interface ConfigApplied {
   grantsRevoked: Grant[];
   /** All grants between different agents after the apply. */
   grants: Grant[];
+  /** Prefixes of the agent keys of removed agents, revoked by the apply. */
+  keysRevoked: string[];
+  /** Unknown keys, one-sided sharing, removed agents: what may not work as the file's author expects. */
   warnings: string[];
   notes: string[];
 }

@@ -86,6 +86,20 @@ describe('applyConfig and agents', () => {
     assert.ok(error.errors.some((fieldError) => fieldError.field === 'project_id'), JSON.stringify(error.errors));
   });
 
+  it('refuses an empty agents section unless allowRemoveAll is set, then removes every agent', async () => {
+    const alma = await team('remove-all');
+
+    const error = await rejection(alma.applyConfig('agents: {}\n'));
+    assert.ok(error instanceof ValidationError, String(error));
+    assert.equal((await alma.agents()).length, GUIDE_AGENTS.length);
+
+    const applied = await alma.applyConfig('agents: {}\n', { allowRemoveAll: true });
+    assert.deepEqual([...applied.removed].sort(), GUIDE_AGENTS);
+    assert.deepEqual(applied.keysRevoked, []);
+    assert.ok(applied.warnings.some((warning) => warning.startsWith('Removed agents:')), applied.warnings.join('; '));
+    assert.deepEqual(await alma.agents(), []);
+  });
+
   it('lists the agents with the sources each may read', async () => {
     const alma = await team('agents');
 

@@ -6,6 +6,7 @@ from alma.api import MemoryKind
 from alma.client import ALMA, AsyncALMA
 from alma.errors import (
     AgentNotFound,
+    ALMAConfigWarning,
     ALMAError,
     ConfigError,
     Forbidden,
@@ -37,6 +38,7 @@ from alma.models import (
 
 __all__ = [
     "ALMA",
+    "ALMAConfigWarning",
     "ALMAError",
     "Agent",
     "AgentNotFound",

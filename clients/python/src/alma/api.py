@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 import yaml
 
+from alma.config import read_text
 from alma.models import (
     Agent,
     AgentStats,
@@ -101,7 +101,7 @@ def config_body(config: str | os.PathLike[str] | Mapping[str, Any]) -> tuple[byt
     if isinstance(config, Mapping):
         return None, dict(config), {}
     if isinstance(config, os.PathLike) or ("\n" not in config and config.strip().endswith(CONFIG_SUFFIXES)):
-        config = Path(config).read_text(encoding="utf-8")
+        config = read_text(config)
     if (stripped := _without_api_key(config)) is not None:
         return None, stripped, {}
     return config.encode("utf-8"), None, {"Content-Type": "application/yaml"}
@@ -138,15 +138,18 @@ class ProjectAPI:
 
     # --- config and agents ----------------------------------------------------------------------
 
-    def apply_config(self, config: str | os.PathLike[str] | Mapping[str, Any]) -> Call[ConfigApplied]:
+    def apply_config(
+        self, config: str | os.PathLike[str] | Mapping[str, Any], *, allow_remove_all: bool = False
+    ) -> Call[ConfigApplied]:
         """Make the project's agents those of `config` (a path, YAML text or mapping); agents not in it are removed.
 
-        Applying the same config again changes nothing, so this is safe to call at every start.
+        Applying the same config again changes nothing, so this is safe to call at every start. A config whose
+        `agents:` is empty is refused unless `allow_remove_all=True`: it would remove every agent.
         """
         content, json, headers = config_body(config)
-        return self._call(
-            "PUT", "/config", ConfigApplied.model_validate, content=content, json=json, headers=headers, idempotent=True
-        )
+        params = {"allow_remove_all": "true"} if allow_remove_all else None
+        return self._call("PUT", "/config", ConfigApplied.model_validate, content=content, json=json,
+                          headers=headers, params=params, idempotent=True)  # fmt: skip
 
     def agents(self) -> Call[list[Agent]]:
         """The project's agents, each with the agents it reads from and is read by."""

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import os
 import time
+import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -21,10 +23,13 @@ import httpx
 from alma import __version__
 from alma.api import Call, ProjectAPI
 from alma.config import read_config, resolve_api_key, resolve_url
-from alma.errors import ConfigError, error_from_response, unreachable
+from alma.errors import ALMAConfigWarning, ConfigError, error_from_response, unreachable
+from alma.models import ConfigApplied
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+log = logging.getLogger("alma")
 
 RETRY_STATUSES = frozenset({502, 503, 504})
 DEFAULT_TIMEOUT = 10.0
@@ -56,6 +61,7 @@ class _Client:
         self.backoff = backoff
         self._api_key = resolve_api_key(api_key)
         self._api = ProjectAPI(project_id)
+        self.config_applied: ConfigApplied | None = None  # what `from_config` applying the file did
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, project_id={self.project_id!r})"
@@ -80,6 +86,13 @@ class _Client:
         options["base_url"] = options.get("base_url") or config.server_url
         options["api_key"] = options.get("api_key") or config.api_key
         return options
+
+    def _applied(self, applied: ConfigApplied) -> None:
+        """Keep what applying the config did, and say each of its warnings where a user will see it."""
+        self.config_applied = applied
+        for text in applied.warnings:
+            log.warning("%s", text)
+            warnings.warn(text, ALMAConfigWarning, stacklevel=3)  # at the caller of from_config
 
     def _build(self, http: httpx.Client | httpx.AsyncClient, call: Call[Any]) -> httpx.Request:
         return http.build_request(
@@ -156,11 +169,14 @@ class ALMA(_Client):
         The service is `server_url` in the file, else ALMA_URL, else http://localhost:8765; the key is
         `api_key` in the file, else ALMA_API_KEY. Keyword `options` (base_url, project_id, api_key,
         timeout, ...) override the file. Applying an unchanged file changes nothing.
+
+        What applying did is kept as `config_applied`; each of its warnings (unknown keys, one-sided sharing,
+        removed agents) is emitted as an `ALMAConfigWarning` and logged on the `alma` logger.
         """
         settings = cls._settings_from_config(path, options)
         client = cls(**settings)
         try:
-            client.apply_config(Path(path))
+            client._applied(client.apply_config(Path(path)))
         except BaseException:
             client.close()
             raise
@@ -245,7 +261,7 @@ class AsyncALMA(_Client):
         settings = cls._settings_from_config(path, options)
         client = cls(**settings)
         try:
-            await client.apply_config(Path(path))
+            client._applied(await client.apply_config(Path(path)))
         except BaseException:
             await client.aclose()
             raise

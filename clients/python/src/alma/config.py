@@ -1,7 +1,7 @@
 """The ALMA config file as the client reads it: where the service is, the key, the project.
 
-Both layouts of the guide are read: `agents:` at the top level, or everything under `alma:`. The agents
-themselves are the service's business: the client sends the file as it is and lets the service check it.
+Every layout of the guide is read: `project_id` under `alma:` or at the top. The agents themselves are the
+service's business: the client sends the file as it is and lets the service check it.
 """
 
 from __future__ import annotations
@@ -29,9 +29,22 @@ class ConfigFile:
     api_key: str | None
 
 
+def read_text(path: str | os.PathLike[str]) -> str:
+    """The config file's text; a missing or unreadable file is a ConfigError that names the path."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"No config file at {os.fspath(path)!r} (looked in {Path.cwd()}). Create it with the project's agents "
+            "(see the guide's complete example), or pass the right path."
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"Cannot read the config file {os.fspath(path)!r}: {error}.") from error
+
+
 def read_config(path: str | os.PathLike[str]) -> ConfigFile:
     """Read and parse the config file at `path`."""
-    return parse_config(Path(path).read_text(encoding="utf-8"), source=str(path))
+    return parse_config(read_text(path), source=str(path))
 
 
 def parse_config(text: str, source: str = "the config") -> ConfigFile:

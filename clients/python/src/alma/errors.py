@@ -33,7 +33,12 @@ class ALMAError(Exception):
 
 
 class ConfigError(ALMAError):
-    """The config file cannot be used by the client (not YAML, or no project id)."""
+    """The config file cannot be used by the client (missing, not YAML, or no project id)."""
+
+
+class ALMAConfigWarning(UserWarning):
+    """Applying a config did something its author may not expect: an unknown key, one-sided sharing,
+    an agent removed. `ALMA.from_config` emits one per warning of the service's answer."""
 
 
 class Unauthorized(ALMAError):
