@@ -30,6 +30,12 @@ class Embedder(Protocol):
     def embed_sync(self, texts: list[str]) -> list[list[float]]: ...
 
 
+def has_direction(embedder: Embedder, text: str) -> bool:
+    """Whether the embedder gives the text a vector with a direction (only the hashing one may not)."""
+    check = getattr(embedder, "has_direction", None)
+    return check(text) if check is not None else True
+
+
 async def embed(embedder: Embedder, texts: list[str]) -> list[list[float]]:
     """Embed in a worker thread so a slow model never blocks the event loop."""
     return await asyncio.to_thread(embedder.embed_sync, texts)
@@ -50,6 +56,10 @@ class HashingEmbedder:
     def embed_sync(self, texts: list[str]) -> list[list[float]]:
         return [self._embed_one(text) for text in texts]
 
+    def has_direction(self, text: str) -> bool:
+        """Whether the text has a word this embedder reads (a-z, 0-9); without one its vector is all zeros."""
+        return _TOKEN.search(text.lower()) is not None
+
     def _embed_one(self, text: str) -> list[float]:
         words = _TOKEN.findall(text.lower())
         features = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
@@ -60,9 +70,7 @@ class HashingEmbedder:
             vector[index] += 1.0 if digest[4] & 1 else -1.0
         norm = math.sqrt(sum(value * value for value in vector))
         if norm == 0.0:
-            # An empty text still needs a valid direction for cosine distance.
-            vector[0] = 1.0
-            return vector
+            return vector  # no words: no direction; has_direction() lets callers decide before they embed
         return [value / norm for value in vector]
 
 

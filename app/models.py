@@ -5,10 +5,11 @@ Field names follow the ALMA guide (`strategy_used`, `include_shared`, `top_k`, `
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$"
 NAME_RULE = "1-64 characters: letters, digits, '_', '.', '-'; not starting with '.' or '-'"
@@ -18,7 +19,29 @@ NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL characters
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=NO_NUL)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=4_000, pattern=NO_NUL)]
 LongText = Annotated[str, StringConstraints(max_length=16_000, pattern=NO_NUL)]
-Vector = Annotated[list[float], Field(min_length=1, max_length=4096)]
+
+
+def vector_has_direction(vector: list[float]) -> bool:
+    """A vector ranks by its direction: all-zero or non-finite ones have none (their scores would be NaN)."""
+    return all(math.isfinite(value) for value in vector) and 0.0 < math.hypot(*vector) < math.inf
+
+
+def unit(vector: list[float]) -> list[float]:
+    """The vector scaled to length 1: the same cosine to everything, and no component that float4 storage
+    would overflow or whose square would vanish (pgvector would then see a zero length and score NaN)."""
+    norm = math.hypot(*vector)
+    return [value / norm for value in vector]
+
+
+def _has_direction(vector: list[float]) -> list[float]:
+    if not all(math.isfinite(value) for value in vector):
+        raise ValueError("every component must be a finite number")
+    if not vector_has_direction(vector):
+        raise ValueError("the vector must have a non-zero, finite length (an all-zero vector has no direction)")
+    return unit(vector)
+
+
+Vector = Annotated[list[float], Field(min_length=1, max_length=4096), AfterValidator(_has_direction)]
 
 
 class Strict(BaseModel):

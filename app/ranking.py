@@ -3,7 +3,9 @@
 Not here: the ranking itself, which `sql/queries/retrieve.sql` does in the database.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+EVERY_MEMORY = 2**31 - 1  # as approximate_from: never use the index
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,10 @@ class Ranking:
     recency_half_life_days: float = 30.0
     candidates: int = 100  # nearest memories taken from the HNSW index, then ranked exactly
     approximate_from: int = 20_000  # visible memories of one kind from which the HNSW index is used
+
+    def without_similarity(self) -> "Ranking":
+        """For a query with no direction: the other terms alone, exactly (index candidates would be arbitrary)."""
+        return replace(self, similarity=0.0, approximate_from=EVERY_MEMORY)
 
     def parameters(self) -> tuple[float | int, ...]:
         return (self.similarity, self.recency, self.success, self.confidence, self.recency_half_life_days,

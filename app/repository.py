@@ -377,10 +377,12 @@ class MemoryRepository:
         top_k: int,
         include_shared: bool,
         user_id: str | None,
+        ranking: Ranking | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
         """The reader's top memories of each kind, in one statement; each item names its owning agent."""
+        parameters = (ranking or self.ranking).parameters()
         row = await self.pool.fetchrow(
-            self.q.retrieve, project_id, reader, query_vector, top_k, include_shared, user_id, *self.ranking.parameters()
+            self.q.retrieve, project_id, reader, query_vector, top_k, include_shared, user_id, *parameters
         )
         if not row["reader_known"]:
             raise await self._agent_not_found(project_id, reader)

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from app.config_file import config_notes, sharing_warnings
-from app.embeddings import Embedder, embed
+from app.embeddings import Embedder, embed, has_direction
 from app.errors import InvalidConfig, InvalidInput
 from app.models import (
     ITEM_MODELS,
@@ -104,21 +104,31 @@ class MemoryService:
             )
         return vector
 
-    async def _vectors(self, texts: list[str], given: list[list[float] | None] | None = None) -> list[list[float]]:
-        """One vector per text: the client's where it sent one (checked), else the embedder's, in one batch."""
+    async def _vectors(
+        self, texts: list[tuple[str, str]], given: list[list[float] | None] | None = None
+    ) -> list[list[float]]:
+        """One vector per (field, text): the client's where it sent one (checked), else the embedder's, in one
+        batch. A text the embedder can give no direction (no words, for `hashing`) is refused, naming its field."""
         given = given or [None] * len(texts)
         for vector in given:
             if vector is not None:
                 self._check_size(vector, "embedding")
         missing = [text for text, vector in zip(texts, given) if vector is None]
-        computed = iter(await embed(self.embedder, missing) if missing else [])
+        for field, text in missing:
+            if not has_direction(self.embedder, text):
+                raise InvalidInput(
+                    f"`{field}` has no word the {self.embedder.name} embedder can read (letters a-z, digits), so it "
+                    "would have no vector to rank by. Write it with words, or send your own `embedding`.",
+                    errors=[{"field": field, "message": "no words to embed"}],
+                )
+        computed = iter(await embed(self.embedder, [text for _, text in missing]) if missing else [])
         return [vector if vector is not None else next(computed) for vector in given]
 
     # --- writing -----------------------------------------------------------------------------------
 
     async def _prepare(self, outcomes: list[LearnRequest]) -> list[LearnedOutcome]:
-        tasks = await self._vectors([o.task for o in outcomes], [o.embedding for o in outcomes])
-        strategies = await self._vectors([o.strategy_used for o in outcomes])
+        tasks = await self._vectors([("task", o.task) for o in outcomes], [o.embedding for o in outcomes])
+        strategies = await self._vectors([("strategy_used", o.strategy_used) for o in outcomes])
         return [LearnedOutcome(o, task, strategy) for o, task, strategy in zip(outcomes, tasks, strategies)]
 
     async def learn(self, project_id: str, request: LearnRequest) -> LearnResult:
@@ -131,7 +141,7 @@ class MemoryService:
         """All the outcomes and facts in one transaction, or none of them."""
         learned = await self._prepare(bulk.outcomes)
         fact_vectors = await self._vectors(
-            [fact.fact for fact in bulk.domain_knowledge], [fact.embedding for fact in bulk.domain_knowledge]
+            [("fact", fact.fact) for fact in bulk.domain_knowledge], [fact.embedding for fact in bulk.domain_knowledge]
         )
         result = await self.repository.learn_many(project_id, learned, list(zip(bulk.domain_knowledge, fact_vectors)))
         return BulkLearnResult(
@@ -140,19 +150,21 @@ class MemoryService:
         )
 
     async def add_heuristic(self, project_id: str, body: HeuristicCreate) -> Memory:
-        condition, strategy = await self._vectors([body.condition, body.strategy], [body.embedding, None])
+        condition, strategy = await self._vectors(
+            [("condition", body.condition), ("strategy", body.strategy)], [body.embedding, None]
+        )
         return _item("heuristics", await self.repository.add_heuristic(project_id, body, condition, strategy), None)
 
     async def add_domain_knowledge(self, project_id: str, body: DomainKnowledgeCreate) -> Memory:
-        (vector,) = await self._vectors([body.fact], [body.embedding])
+        (vector,) = await self._vectors([("fact", body.fact)], [body.embedding])
         return _item("domain-knowledge", await self.repository.add_domain_knowledge(project_id, body, vector), None)
 
     async def add_anti_pattern(self, project_id: str, body: AntiPatternCreate) -> Memory:
-        (vector,) = await self._vectors([body.pattern], [body.embedding])
+        (vector,) = await self._vectors([("pattern", body.pattern)], [body.embedding])
         return _item("anti-patterns", await self.repository.add_anti_pattern(project_id, body, vector, vector), None)
 
     async def add_preference(self, project_id: str, body: PreferenceCreate) -> Memory:
-        (vector,) = await self._vectors([body.preference], [body.embedding])
+        (vector,) = await self._vectors([("preference", body.preference)], [body.embedding])
         return _item("preferences", await self.repository.add_preference(project_id, body, vector), None)
 
     # --- reading, changing, forgetting ---------------------------------------------------------------
@@ -179,8 +191,8 @@ class MemoryService:
                 f"it accepts {', '.join(sorted(UPDATABLE[kind]))}.",
                 errors=[{"field": field, "message": f"not a field of {kind}"} for field in foreign],
             )
-        texts = {column: getattr(update, field) for field, column in EMBEDDED_TEXT.get(kind, {}).items()}
-        texts = {column: text for column, text in texts.items() if text is not None}
+        texts = {column: (field, getattr(update, field)) for field, column in EMBEDDED_TEXT.get(kind, {}).items()
+                 if getattr(update, field) is not None}  # fmt: skip
         vectors = dict(zip(texts, await self._vectors(list(texts.values())))) if texts else {}
         item = await self.repository.update_memory(project_id, kind, memory_id, update, vectors)
         return _item(kind, item, update.agent)
@@ -214,9 +226,15 @@ class MemoryService:
     async def retrieve(self, project_id: str, request: RetrieveRequest) -> RetrieveResponse:
         """The reader's memories and those shared with it; shared ones carry `metadata.shared_from`."""
         started = time.perf_counter()
-        (vector,) = await self._vectors([request.query], [request.embedding])
+        ranking = None
+        if request.embedding is None and not has_direction(self.embedder, request.query):
+            # no word to compare by: rank by recency, success and confidence alone, over every visible memory
+            vector = [1.0] + [0.0] * (self.embedder.dimension - 1)
+            ranking = self.repository.ranking.without_similarity()
+        else:
+            (vector,) = await self._vectors([("query", request.query)], [request.embedding])
         kinds = await self.repository.retrieve(
-            project_id, request.agent, vector, request.top_k, request.include_shared, request.user_id
+            project_id, request.agent, vector, request.top_k, request.include_shared, request.user_id, ranking
         )
         items = {key: [_item(RESPONSE_KINDS[key], item, request.agent) for item in kinds[key]] for key in kinds}
         prompt = format_prompt(items, request.max_prompt_tokens) if request.include_prompt else None

@@ -19,9 +19,9 @@ from typing import Annotated, Any, Literal
 import asyncpg
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from app.embeddings import Embedder, embed
+from app.embeddings import Embedder, embed, has_direction
 from app.errors import ProjectNotFound
-from app.models import NO_NUL, Confidence, Label, LongText, Name, ShortText, Vector
+from app.models import NO_NUL, Confidence, Label, LongText, Name, ShortText, Vector, unit, vector_has_direction
 from app.queries import Queries
 from app.repository import MemoryRepository
 
@@ -263,7 +263,15 @@ class Importer:
                     f"{record.agent} may not learn {scoped} '{value}' (can_learn: {allowed}); "
                     f"add it to {record.agent}'s can_learn to import this memory",
                 )  # fmt: skip
-        return _Staged(row.kind, record, row.key, self._native_id(row.kind, row.key), row.vector)
+        staged = _Staged(row.kind, record, row.key, self._native_id(row.kind, row.key), row.vector)
+        for column, (vector, text) in self._vector_sources(staged).items():
+            if not self._keeps(vector) and not has_direction(self.embedder, text):
+                raise RowError(
+                    row.where, "no words",
+                    f"the text behind `{column}` has no word the {self.embedder.name} embedder can read, so it "
+                    "would have no vector to rank by; give it words or a vector of the deployment's size",
+                )  # fmt: skip
+        return staged
 
     def _agent(self, where: str, name: str) -> asyncpg.Record | None:
         """The agent's row; an unknown agent is created (with --create-agents) or refused."""
@@ -303,16 +311,11 @@ class Importer:
         wanted: list[tuple[int, str, str]] = []  # (position in batch, column, text to embed)
         vectors: list[dict[str, list[float]]] = []
         for position, staged in enumerate(batch):
-            text_field, strategy_field = EMBEDDED_TEXT[staged.kind]
-            given = {"embedding": staged.vector or staged.record.embedding}
-            if strategy_field:
-                given["strategy_embedding"] = getattr(staged.record, "strategy_embedding", None)
             kept = {}
-            for column, vector in given.items():
-                if vector is not None and len(vector) == self.dimension and not self.options.re_embed:
-                    kept[column] = list(vector)
+            for column, (vector, source_text) in self._vector_sources(staged).items():
+                if self._keeps(vector):
+                    kept[column] = unit(vector)
                 else:
-                    source_text = getattr(staged.record, text_field if column == "embedding" else strategy_field)
                     wanted.append((position, column, source_text))
                 if column == "embedding":
                     self._count_vector(vector, column in kept)
@@ -322,6 +325,21 @@ class Importer:
             for (position, column, _), vector in zip(wanted, computed, strict=True):
                 vectors[position][column] = vector
         return [self._staging_row(staged, vectors[position]) for position, staged in enumerate(batch)]
+
+    @staticmethod
+    def _vector_sources(staged: _Staged) -> dict[str, tuple[list[float] | None, str]]:
+        """Per vector column of the record: the vector the source gave (if any), and the text it stands for."""
+        text_field, strategy_field = EMBEDDED_TEXT[staged.kind]
+        sources = {"embedding": (staged.vector or staged.record.embedding, getattr(staged.record, text_field))}
+        if strategy_field:
+            sources["strategy_embedding"] = (getattr(staged.record, "strategy_embedding", None),
+                                             getattr(staged.record, strategy_field))  # fmt: skip
+        return sources
+
+    def _keeps(self, vector: list[float] | None) -> bool:
+        """Whether the source's vector is stored as it is (else its text is embedded again)."""
+        return (vector is not None and len(vector) == self.dimension and not self.options.re_embed
+                and vector_has_direction(vector))  # fmt: skip
 
     def _count_vector(self, vector: list[float] | None, kept: bool) -> None:
         if kept:

@@ -18,7 +18,8 @@ def test_hashing_is_deterministic_unit_length_and_of_the_configured_size():
     assert first == again
     assert len(first) == 64
     assert math.isclose(sum(value * value for value in first), 1.0)
-    assert math.isclose(sum(value * value for value in empty), 1.0)
+    assert empty == [0.0] * 64, "a text without words has no direction; the service refuses to store it"
+    assert embedder.has_direction("Implement") and not embedder.has_direction("!!! ---")
 
 
 def test_hashing_puts_texts_that_share_words_closer():

@@ -314,3 +314,20 @@ async def test_a_dry_run_counts_but_writes_nothing(database_url: str, tmp_path: 
     assert "Dry run into my-team: read 2, would import 2, already present 0" in result.stdout
     assert sum((await counts(database_url, "my-team")).values()) == 0
     assert await fetch(database_url, "SELECT * FROM deployment") == []
+
+
+async def test_a_record_whose_text_has_no_words_and_no_vector_is_skipped_as_such(database_url: str, tmp_path: Path):
+    apply_example(database_url)
+    source = tmp_path / "memories.jsonl"
+    zero = [0.0] * 384
+    source.write_text(jsonl(
+        outcome("Design the API"),
+        outcome("???"),
+        {**outcome("Design the queue"), "embedding": zero},
+        {**outcome("!!!"), "embedding": zero},
+    ))  # fmt: skip
+    result = run_alma(database_url, "import", str(source), "--project", "my-team", "--on-error", "skip")
+    assert result.returncode == 0, result.stderr
+    assert "read 4, imported 1, already present 0, skipped 3 (invalid field: 2, no words: 1)" in result.stdout
+    assert "line 2: the text behind `embedding` has no word the hashing embedder can read" in result.stderr
+    assert await counts(database_url, "my-team") == {**dict.fromkeys(KINDS, 0), "outcomes": 1}

@@ -1,6 +1,6 @@
 """The mutual-consent rule over HTTP: the guide's example and every pattern it names."""
 
-from tests.conftest import EXAMPLE_CONFIG, Api
+from tests.conftest import EXAMPLE_CONFIG, Api, guide_example
 
 TEAM = ["tech_lead", "senior_developer", "junior_developer", "qa_engineer"]
 
@@ -138,7 +138,7 @@ agents:
 
 async def test_learning_is_stored_under_own_id_and_shared_with_no_one_without_share_with(api: Api):
     await api.apply(
-        EXAMPLE_CONFIG.read_text().replace(
+        guide_example("nested").replace(
             "    # QA learns from tech lead", "    # QA also tries to read the junior\n"
         ).replace("        - tech_lead\n\n", "        - tech_lead\n        - junior_developer\n\n", 1)
     )
@@ -150,7 +150,7 @@ async def test_learning_is_stored_under_own_id_and_shared_with_no_one_without_sh
 
 
 async def test_reapplying_config_without_share_with_revokes_on_next_retrieve(api: Api):
-    config = EXAMPLE_CONFIG.read_text()
+    config = guide_example("nested")
     await api.apply(config)
     await learn_one_each(api, TEAM)
     assert "senior_developer" in await api.owners("junior_developer")

@@ -13,7 +13,7 @@ import pytest
 
 from app import sharing_render
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, Api, live_server, settings_for
+from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, Api, guide_example, live_server, settings_for
 from tests.test_sharing_diagnostics import ONE_SIDED as SMALL
 from tests.test_cli import run_alma
 
@@ -240,7 +240,7 @@ def _seed_team(base: str) -> str:
     admin = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=operator).json()["admin_key"]
     signed = {"Authorization": f"Bearer {admin['key']}"}
     # The guide's team, and a security reviewer who inherits from the tech lead, who does not share with it.
-    config = EXAMPLE_CONFIG.read_text() + "\n    security_reviewer:\n      inherit_from:\n        - tech_lead\n"
+    config = guide_example("nested") + "\n    security_reviewer:\n      inherit_from:\n        - tech_lead\n"
     applied = httpx.put(f"{base}/v1/projects/my-team/config", content=config.encode(),
                         headers={**signed, "content-type": "application/yaml"})  # fmt: skip
     assert applied.status_code == 200, applied.text
