@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,7 +21,7 @@ from app.api.memories import MemoryController
 from app.api.projects import ProjectController
 from app.api.sharing import SharingController
 from app.database import open_pool, resolve_database_url, schema_head, stop_embedded
-from app.embeddings import Embedder, create_embedder
+from app.embeddings import Embedder, create_embedder, describe_embedder
 from app.errors import EXCEPTION_HANDLERS
 from app.observability import (
     PROMETHEUS,
@@ -46,7 +47,6 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        chosen = embedder or create_embedder(settings)
         pool = await open_pool(resolve_database_url(settings), settings.pool_min_size, settings.pool_size)
         try:
             repository = MemoryRepository(
@@ -55,7 +55,12 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
                 strategy_similarity=settings.strategy_similarity,
                 ranking=settings.ranking,
             )
-            await repository.init_deployment(chosen.dimension, chosen.name)
+            recorded = await repository.deployment()
+            chosen = embedder or await asyncio.to_thread(
+                create_embedder, settings, recorded["embedder"] if recorded else None
+            )
+            await repository.init_deployment(chosen)
+            log.info("Embedder: %s", describe_embedder(chosen))
             app.state.service = MemoryService(repository, chosen)
             watch_pool(pool)
             operator_key = settings.operator_key.get_secret_value() if settings.operator_key else None

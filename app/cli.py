@@ -53,7 +53,9 @@ def serve(
     chosen = {"host": host, "port": port, "require_auth": require_auth, "workers": workers}
     overrides = {key: value for key, value in chosen.items() if value is not None}
     settings = settings.model_copy(update=overrides)
-    _database_url(settings, migrate)  # the app joins the same embedded server in its lifespan
+    url = _database_url(settings, migrate)  # the app joins the same embedded server in its lifespan
+    if (problem := asyncio.run(_embedder_problem(settings, url))) is not None:
+        raise click.ClickException(problem)
     click.echo(f"ALMA listening on http://{settings.host}:{settings.port} (API docs at /docs)", err=True)
     common = {"host": settings.host, "port": settings.port, "timeout_graceful_shutdown": GRACEFUL_SECONDS,
               "log_config": None}  # the app's JSON logging handles uvicorn's records too  # fmt: skip
@@ -65,6 +67,24 @@ def serve(
     uvicorn.run("app.asgi:create_app", factory=True, workers=settings.workers, **common)
 
 
+async def _embedder_problem(settings: Settings, url: str) -> str | None:
+    """Why the configured embedder cannot serve this database (checked before a model is loaded), or None."""
+    import asyncpg
+
+    from app.embeddings import configured_identity
+    from app.queries import queries
+    from app.repository import deployment_mismatch
+
+    connection = await asyncpg.connect(url)
+    try:
+        recorded = await connection.fetchrow(queries.get_deployment)
+    except asyncpg.UndefinedTableError:
+        return None  # not migrated: the service says so itself
+    finally:
+        await connection.close()
+    return deployment_mismatch(recorded, configured_identity(settings, recorded["embedder"] if recorded else None))
+
+
 @main.command()
 @click.option("--revision", default="head", show_default=True, help="Schema revision to reach.")
 def migrate(revision: str) -> None:
@@ -73,6 +93,41 @@ def migrate(revision: str) -> None:
 
     run_migrations(_database_url(Settings(), migrate=False), revision)
     click.echo(f"Database migrated to {revision}.")
+
+
+@main.command()
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=256, show_default=True,
+              help="Memories embedded and stored per transaction.")  # fmt: skip
+def reembed(batch_size: int) -> None:
+    """Move the database to the configured embedder: embed every memory again.
+
+    Stop the service first. The move is resumable: run the command again after an interruption. Configure the
+    new embedder as the service would be (ALMA_EMBEDDER, ALMA_EMBEDDING_MODEL, ALMA_EMBEDDING_DIM)."""
+    from app.errors import AlmaError
+
+    try:
+        asyncio.run(_reembed(Settings(), batch_size))
+    except AlmaError as error:
+        raise click.ClickException(error.detail) from error
+
+
+async def _reembed(settings: Settings, batch_size: int) -> None:
+    import sys
+
+    from app.embeddings import create_embedder
+    from app.queries import queries
+    from app.reembed import Reembedding
+
+    embedder = await asyncio.to_thread(create_embedder, settings, None, False)
+    async with _pool(settings) as pool:
+        reembedding = Reembedding(pool, queries, embedder, batch_size)
+        plan = await reembedding.plan()
+        verb = "Resuming the move" if plan.resumed else "Moving"
+        click.echo(f"{verb} from {plan.source} to {plan.target}: {plan.remaining} memories to embed.", err=True)
+        with click.progressbar(length=plan.remaining, label="Re-embedding", file=sys.stderr, show_pos=True) as bar:
+            moved = await reembedding.run(plan, on_batch=bar.update, on_indexing=lambda: click.echo(
+                "\nBuilding the nearest-neighbour indexes (one step; large databases take minutes) ...", err=True))
+    click.echo(f"Re-embedded {moved} memories; the database now uses {plan.target}.")
 
 
 @main.group()

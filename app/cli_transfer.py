@@ -130,8 +130,9 @@ async def _import(settings: Settings, options, rows, total: int):
     from app.queries import queries
     from app.transfer import Importer, TransferStore
 
-    embedder = await asyncio.to_thread(create_embedder, settings)
     async with _pool(settings) as pool:
+        recorded = await pool.fetchrow(queries.get_deployment)
+        embedder = await asyncio.to_thread(create_embedder, settings, recorded["embedder"] if recorded else None)
         label = ("Checking" if options.dry_run else "Importing") + f" into {options.project_id}"
         separator = "\n" if sys.stderr.isatty() else ""  # off the progress bar's line
         with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:

@@ -12,6 +12,7 @@ import re
 import threading
 from array import array
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
@@ -21,10 +22,14 @@ from app.settings import Settings
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
+HASHING_MODEL = "hashing-v1"  # words and word pairs, blake2b; another algorithm would be another model name
+
+
 class Embedder(Protocol):
-    """Turns texts into unit vectors of a fixed dimension."""
+    """Turns texts into unit vectors of a fixed dimension. `name` is its kind, `model` what it computes with."""
 
     name: str
+    model: str
     dimension: int
 
     def embed_sync(self, texts: list[str]) -> list[list[float]]: ...
@@ -49,6 +54,7 @@ class HashingEmbedder:
     """
 
     name = "hashing"
+    model = HASHING_MODEL
 
     def __init__(self, dimension: int = 384) -> None:
         self.dimension = dimension
@@ -82,6 +88,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: str) -> None:
         from sentence_transformers import SentenceTransformer
 
+        self.model = model
         self._model = SentenceTransformer(model, device="cpu")
         self.dimension = int(self._model.get_embedding_dimension())
 
@@ -98,11 +105,11 @@ class OpenAICompatibleEmbedder:
     def __init__(self, base_url: str, model: str, dimension: int, api_key: str | None = None) -> None:
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=30.0)
-        self._model = model
+        self.model = model
         self.dimension = dimension
 
     def embed_sync(self, texts: list[str]) -> list[list[float]]:
-        response = self._client.post("/embeddings", json={"model": self._model, "input": texts})
+        response = self._client.post("/embeddings", json={"model": self.model, "input": texts})
         response.raise_for_status()
         items = sorted(response.json()["data"], key=lambda item: item["index"])
         return [item["embedding"] for item in items]
@@ -115,6 +122,7 @@ class CachedEmbedder:
     def __init__(self, inner: Embedder, size: int) -> None:
         self.inner = inner
         self.name = inner.name
+        self.model = inner.model
         self.dimension = inner.dimension
         self.size = size
         self._vectors: OrderedDict[str, array] = OrderedDict()
@@ -138,28 +146,81 @@ class CachedEmbedder:
         return [found[text].tolist() for text in texts]
 
 
-def create_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings ask for, behind a cache of recent texts unless its size is 0."""
-    embedder = _create_embedder(settings)
-    if settings.embedding_cache_size and not isinstance(embedder, HashingEmbedder):  # hashing is cheaper than a look-up
-        return CachedEmbedder(embedder, settings.embedding_cache_size)
-    return embedder
+@dataclass(frozen=True)
+class EmbedderIdentity:
+    """Which embedder made (or would make) a deployment's vectors: kind, model, vector size (None where only
+    loading the model tells)."""
+
+    kind: str
+    model: str | None
+    dimension: int | None
+
+    @classmethod
+    def of(cls, embedder: Embedder) -> EmbedderIdentity:
+        return cls(embedder.name, embedder.model, embedder.dimension)
+
+    def __str__(self) -> str:
+        size = f", {self.dimension} dimensions" if self.dimension else ""
+        return f"{self.kind} ({self.model or 'model not recorded'}{size})"
+
+    def settings(self) -> str:
+        """The environment that configures this embedder."""
+        chosen = [f"ALMA_EMBEDDER={self.kind}"]
+        if self.kind != "hashing" and self.model:
+            chosen.append(f"ALMA_EMBEDDING_MODEL={self.model}")
+        if self.kind != "sentence-transformers" and self.dimension:
+            chosen.append(f"ALMA_EMBEDDING_DIM={self.dimension}")
+        return " ".join(chosen)
+
+    def differs_from(self, recorded: EmbedderIdentity) -> bool:
+        """Whether vectors of this embedder cannot be compared with the recorded ones (an unrecorded model or
+        size, of deployments recorded before they were, counts as the same)."""
+        return (self.kind != recorded.kind
+                or None not in (self.model, recorded.model) and self.model != recorded.model
+                or None not in (self.dimension, recorded.dimension) and self.dimension != recorded.dimension)  # fmt: skip
 
 
-def _create_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings ask for; `auto` prefers a local model when one is installed."""
-    choice = settings.embedder
-    if choice == "auto":
-        try:
-            import sentence_transformers  # noqa: F401
-        except ImportError:
-            choice = "hashing"
-        else:
-            choice = "sentence-transformers"
-    if choice == "sentence-transformers":
-        return SentenceTransformerEmbedder(settings.embedding_model)
-    if choice == "openai":
-        return OpenAICompatibleEmbedder(
+def describe_embedder(embedder: Embedder) -> str:
+    """What serves, for the start-up log; says so when the embedder matches words, not meaning."""
+    described = str(EmbedderIdentity.of(embedder))
+    if embedder.name == "hashing":
+        described += ("; lexical: texts match by shared words, not meaning. For semantic retrieval install the "
+                      "local model (pip install 'alma-service[sentence-transformers]') and move with `alma reembed`")  # fmt: skip
+    return described
+
+
+def configured_identity(settings: Settings, recorded_kind: str | None = None) -> EmbedderIdentity:
+    """The embedder the settings ask for, without loading it. `auto` keeps the deployment's recorded kind, else
+    prefers a local model when one is installed, else hashing."""
+    kind = settings.embedder
+    if kind == "auto":
+        kind = recorded_kind or ("sentence-transformers" if _model_installed() else "hashing")
+    if kind == "hashing":
+        return EmbedderIdentity(kind, HASHING_MODEL, settings.embedding_dim)
+    if kind == "openai":
+        return EmbedderIdentity(kind, settings.embedding_model, settings.embedding_dim)
+    return EmbedderIdentity(kind, settings.embedding_model, None)
+
+
+def _model_installed() -> bool:
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def create_embedder(settings: Settings, recorded_kind: str | None = None, cache: bool = True) -> Embedder:
+    """The embedder the settings ask for (see configured_identity), behind a cache of recent texts unless its
+    size is 0 or `cache` is off."""
+    kind = configured_identity(settings, recorded_kind).kind
+    embedder: Embedder
+    if kind == "sentence-transformers":
+        embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    elif kind == "openai":
+        embedder = OpenAICompatibleEmbedder(
             settings.openai_base_url, settings.embedding_model, settings.embedding_dim, settings.openai_api_key
         )
-    return HashingEmbedder(settings.embedding_dim)
+    else:
+        return HashingEmbedder(settings.embedding_dim)  # hashing is cheaper than a cache look-up
+    return CachedEmbedder(embedder, settings.embedding_cache_size) if cache and settings.embedding_cache_size else embedder

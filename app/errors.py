@@ -72,6 +72,12 @@ class NotOwner(Forbidden):
     slug, title = "not-owner", "Not the owner"
 
 
+class DeploymentMismatch(AlmaError):
+    """The database was made for another embedder than the one configured (raised at start, not per request)."""
+
+    status, slug, title = 409, "deployment-mismatch", "Another embedder's database"
+
+
 class InvalidInput(AlmaError):
     """Input that is well formed but cannot be used, such as a vector of the wrong size."""
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import asyncpg
 
-from app.errors import AgentNotFound, InvalidInput, MemoryNotFound, NotOwner, ProjectNotFound, ScopeViolation
+from app.embeddings import Embedder, EmbedderIdentity
+from app.errors import AgentNotFound, DeploymentMismatch, InvalidInput, MemoryNotFound, NotOwner, ProjectNotFound, ScopeViolation
 from app.models import (
     Agent,
     AgentConfig,
@@ -57,16 +58,19 @@ class MemoryRepository:
 
     # --- deployment ---------------------------------------------------------------------------
 
-    async def init_deployment(self, embedding_dim: int, embedder: str) -> int:
-        """Record the vector size at the first start; refuse to run with another one later."""
-        row = await self.pool.fetchrow(self.q.init_deployment, embedding_dim, embedder)
-        if row["embedding_dim"] != embedding_dim:
-            raise InvalidInput(
-                f"This database holds {row['embedding_dim']}-dimensional vectors (embedder "
-                f"{row['embedder']}), but the configured embedder makes {embedding_dim}. "
-                "Configure an embedder of the same size, or use a new database."
-            )
-        return embedding_dim
+    async def deployment(self) -> asyncpg.Record | None:
+        """The recorded embedder of this deployment (see get_deployment.sql), or None before its first start."""
+        return await self.pool.fetchrow(self.q.get_deployment)
+
+    async def init_deployment(self, embedder: Embedder) -> int:
+        """Record the embedder at the first start; refuse to run later with another one, or on vectors that an
+        unfinished `alma reembed` left mixed."""
+        row = await self.pool.fetchrow(self.q.init_deployment, embedder.dimension, embedder.name, embedder.model)
+        if (problem := deployment_mismatch(row, EmbedderIdentity.of(embedder))) is not None:
+            raise DeploymentMismatch(problem)
+        if row["embedding_model"] is None:
+            await self.pool.execute(self.q.adopt_embedding_model, embedder.model)
+        return embedder.dimension
 
     async def not_ready(self, expected_schema: str) -> str | None:
         """Why the service cannot serve now (database unreachable or not migrated), or None."""
@@ -396,6 +400,27 @@ class MemoryRepository:
         for row in await self.pool.fetch(self.q.memory_counts, project_id):
             counts.setdefault(row["agent"], {})[row["kind"]] = row["memories"]
         return counts
+
+
+def recorded_identity(row: asyncpg.Record) -> EmbedderIdentity:
+    return EmbedderIdentity(row["embedder"], row["embedding_model"], row["embedding_dim"])
+
+
+def deployment_mismatch(row: asyncpg.Record | None, configured: EmbedderIdentity) -> str | None:
+    """Why the configured embedder cannot serve the recorded deployment, with the fix; None when it can."""
+    if row is None:
+        return None
+    if row["reembed_embedder"] is not None:
+        target = EmbedderIdentity(row["reembed_embedder"], row["reembed_model"], row["reembed_dim"])
+        return (f"`alma reembed` is moving this database to {target} and has not finished: its vectors are mixed. "
+                f"Run `alma reembed` again with {target.settings()} to finish the move.")  # fmt: skip
+    recorded = recorded_identity(row)
+    if not configured.differs_from(recorded):
+        return None
+    return (f"This database's vectors were made by {recorded}, but the service is configured with {configured}; "
+            "vectors of different embedders cannot be compared. Configure the recorded embedder "
+            f"({recorded.settings()}), or move the database to the new one with `alma reembed`, which embeds "
+            "every memory again.")  # fmt: skip
 
 
 def _in_scope(agent: asyncpg.Record, value: str) -> bool:

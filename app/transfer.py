@@ -19,11 +19,11 @@ from typing import Annotated, Any, Literal
 import asyncpg
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from app.embeddings import Embedder, embed, has_direction
-from app.errors import ProjectNotFound
+from app.embeddings import Embedder, EmbedderIdentity, embed, has_direction
+from app.errors import DeploymentMismatch, ProjectNotFound
 from app.models import NO_NUL, Confidence, Label, LongText, Name, ShortText, Vector, unit, vector_has_direction
 from app.queries import Queries
-from app.repository import MemoryRepository
+from app.repository import MemoryRepository, deployment_mismatch
 
 KINDS = ("heuristics", "outcomes", "domain-knowledge", "anti-patterns", "preferences")
 
@@ -402,10 +402,13 @@ class TransferStore:
 
     async def dimension(self, embedder: Embedder, record: bool) -> int:
         """The deployment's vector size: the embedder must make it. Recorded now if the service never ran."""
-        if not record and await self.pool.fetchrow(self.q.get_deployment) is None:
+        repository = MemoryRepository(self.pool, self.q)
+        if not record:
+            if (problem := deployment_mismatch(await repository.deployment(), EmbedderIdentity.of(embedder))) is not None:
+                raise DeploymentMismatch(problem)
             return embedder.dimension
-        # Records the size on a database the service never ran on; refuses another size, as the service does.
-        return await MemoryRepository(self.pool, self.q).init_deployment(embedder.dimension, embedder.name)
+        # Records the embedder on a database the service never ran on; refuses another one, as the service does.
+        return await repository.init_deployment(embedder)
 
     async def require_project(self, project_id: str) -> None:
         if not await self.pool.fetchval(self.q.project_exists, project_id):

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config_file import parse_config_text  # noqa: E402
 from app.database import migrate, open_pool, start_embedded  # noqa: E402
+from app.embeddings import HashingEmbedder  # noqa: E402
 from app.queries import queries as sql  # noqa: E402
 from app.ranking import Ranking  # noqa: E402
 from app.repository import MemoryRepository  # noqa: E402
@@ -86,7 +87,7 @@ async def load(pool: asyncpg.Pool, workload: Workload) -> float:
     with the HNSW indexes dropped, then rebuilt."""
     started = time.perf_counter()
     repository = MemoryRepository(pool, sql)
-    await repository.init_deployment(workload.dim, "bench")
+    await repository.init_deployment(HashingEmbedder(workload.dim))  # as `serve` below configures the service
     await pool.execute(f"DROP INDEX {', '.join(NEAREST_INDEXES)}")
     for project in workload.projects:
         await repository.apply_config(project, parse_config_text(workload.config_yaml(project)))

@@ -119,9 +119,8 @@ OPERATOR_KEY = "operator-test-key-0123456789"
 
 def settings_for(database_url: str, **overrides) -> Settings:
     """A service on a database it does not run itself: API keys are required."""
-    return Settings(
-        database_url=database_url, embedder="hashing", log_level="WARNING", operator_key=OPERATOR_KEY, **overrides
-    )
+    chosen = {"embedder": "hashing", "log_level": "WARNING", "operator_key": OPERATOR_KEY, **overrides}
+    return Settings(database_url=database_url, **chosen)
 
 
 class ProjectAdminKeys(httpx.Auth):

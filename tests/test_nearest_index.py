@@ -7,6 +7,7 @@ import pytest
 
 from app.config_file import parse_config_text
 from app.database import open_pool
+from app.embeddings import HashingEmbedder
 from app.queries import queries
 from app.ranking import Ranking
 from app.repository import MemoryRepository
@@ -37,7 +38,7 @@ def unit(rows: np.ndarray) -> np.ndarray:
 async def test_recording_the_vector_size_fixes_it_and_builds_an_hnsw_index_per_kind(pool: asyncpg.Pool):
     assert await pool.fetchval("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_nearest'") == 0
 
-    await MemoryRepository(pool, queries).init_deployment(DIM, "test")
+    await MemoryRepository(pool, queries).init_deployment(HashingEmbedder(DIM))
 
     columns = await pool.fetch(
         "SELECT attrelid::regclass::text AS memory_table, atttypmod, attstorage::text FROM pg_attribute "
@@ -53,7 +54,7 @@ async def load_team(pool: asyncpg.Pool, rng: np.random.Generator) -> np.ndarray:
     of another project (same config) hold 600 each that lie nearer to every topic than anything the reader
     may see. Returns the topics."""
     repository = MemoryRepository(pool, queries)
-    await repository.init_deployment(DIM, "test")
+    await repository.init_deployment(HashingEmbedder(DIM))
     for project in ("team", "other-team"):
         await repository.apply_config(project, parse_config_text(CONFIG))
     topics = unit(rng.normal(size=(6, DIM)))

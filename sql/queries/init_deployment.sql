@@ -1,12 +1,13 @@
--- Record the vector size of this deployment at its first start; later starts leave it as it is.
--- $1 embedding_dim, $2 embedder
--- Returns embedding_dim, embedder as stored.
+-- Record the embedder of this deployment at its first start; later starts leave the record as it is.
+-- $1 embedding_dim, $2 embedder (its kind), $3 embedding_model
+-- Returns the deployment as stored: embedding_dim, embedder, embedding_model, and the reembed_* target of a
+-- move to another embedder that has not finished (NULL when none).
 WITH inserted AS (
-    INSERT INTO deployment (embedding_dim, embedder) VALUES ($1, $2)
+    INSERT INTO deployment (embedding_dim, embedder, embedding_model) VALUES ($1, $2, $3)
     ON CONFLICT (singleton) DO NOTHING
-    RETURNING embedding_dim, embedder
+    RETURNING embedding_dim, embedder, embedding_model, reembed_embedder, reembed_model, reembed_dim
 )
-SELECT embedding_dim, embedder FROM inserted
+SELECT * FROM inserted
 UNION ALL
-SELECT embedding_dim, embedder FROM deployment
+SELECT embedding_dim, embedder, embedding_model, reembed_embedder, reembed_model, reembed_dim FROM deployment
 LIMIT 1;
