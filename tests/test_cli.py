@@ -62,6 +62,21 @@ def test_config_apply_reports_a_bad_file_without_a_traceback(database_url: str, 
     assert "Traceback" not in result.stderr
 
 
+def test_config_apply_removes_every_agent_only_with_allow_remove_all(database_url: str, tmp_path: Path):
+    assert run_alma("config", "apply", str(EXAMPLE_CONFIG), ALMA_DATABASE_URL=database_url).returncode == 0
+    empty = tmp_path / "config.yaml"
+    empty.write_text('alma:\n  project_id: "my-team"\nagents: {}\n')
+
+    refused = run_alma("config", "apply", str(empty), ALMA_DATABASE_URL=database_url)
+    assert refused.returncode == 1
+    assert "--allow-remove-all" in refused.stderr
+
+    removed = run_alma("config", "apply", str(empty), "--allow-remove-all", ALMA_DATABASE_URL=database_url)
+    assert removed.returncode == 0, removed.stderr
+    assert "removed: junior_developer, qa_engineer, senior_developer, tech_lead" in removed.stdout
+    assert "warning: Removed agents: junior_developer" in removed.stdout
+
+
 async def test_migrate_reaches_head_on_an_empty_database(server_url: str):
     from tests.conftest import with_database
 
