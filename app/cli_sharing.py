@@ -58,11 +58,11 @@ def sharing_graph(project_id: str, graph_format: str, output: Path | None) -> No
     from app.sharing import project_graph
 
     async def draw(repository) -> str:
-        drawn = await project_graph(repository, project_id)
-        if graph_format == "svg":
-            return await sharing_render.svg(drawn)
         if graph_format == "json":
-            return drawn.model_dump_json(indent=2) + "\n"
+            return (await repository.sharing_graph(project_id))[1].decode() + "\n"
+        if graph_format == "svg":
+            return await sharing_render.svg(await project_graph(repository, project_id, sharing_render.MAX_SVG_EDGES))
+        drawn = await project_graph(repository, project_id, sharing_render.MAX_TEXT_EDGES)
         return getattr(sharing_render, graph_format)(drawn)
 
     text = _run(draw)

@@ -17,6 +17,10 @@ from pydantic import ValidationError
 from app.errors import InvalidConfig
 from app.models import AgentConfig, ProjectConfig
 
+MAX_DEPTH = 12  # the deepest legitimate config is 5 levels: top, agents, agent, list, name
+MAX_NODES = 2_500_000  # after aliases are expanded; a full mesh of MAX_AGENTS agents needs about 2 million
+MAX_PROBLEMS = 20  # errors listed in one answer; the rest are counted
+
 AGENT_KEYS = sorted(AgentConfig.model_fields)
 CLIENT_KEYS = {"server_url", "api_key"}  # read by the SDKs, not by the service
 SECTION_KEYS = {"agents", "project_id", "storage"} | CLIENT_KEYS
@@ -24,13 +28,60 @@ TOP_KEYS = SECTION_KEYS | {"alma"}
 SETTINGS = ("project_id", "storage")
 
 
+class BoundedLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses nesting past MAX_DEPTH while composing (deep input would exhaust the
+    stack) and documents whose aliases expand past MAX_NODES before anything is built from them (an alias
+    bomb of a few hundred bytes can stand for billions of nodes)."""
+
+    def __init__(self, stream: str | bytes) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise InvalidConfig(f"The config nests deeper than {MAX_DEPTH} levels; an ALMA config needs 5.")
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+    def construct_document(self, node: yaml.Node) -> object:
+        expanded = _expanded_size(node, {})
+        if expanded > MAX_NODES:
+            raise InvalidConfig(
+                f"The config's aliases expand to more than {MAX_NODES:,} values; write it out, or with fewer aliases."
+            )
+        return super().construct_document(node)
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes the document has with every alias written out; each distinct node is counted once."""
+    if (known := sizes.get(id(node))) is not None:
+        return known
+    if isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(key, sizes) + _expanded_size(value, sizes) for key, value in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(item, sizes) for item in node.value)
+    else:
+        size = 1
+    sizes[id(node)] = size = min(size, MAX_NODES + 1)
+    return size
+
+
 def parse_config_text(text: str | bytes) -> ProjectConfig:
     """Parse YAML (or JSON, which YAML reads too) into a ProjectConfig."""
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=BoundedLoader)  # noqa: S506 (BoundedLoader is a SafeLoader)
     except yaml.YAMLError as error:
-        raise InvalidConfig(f"The config is not valid YAML: {error}. Check its indentation.") from error
+        raise InvalidConfig(f"The config is not valid YAML: {_short(error)}. Check its indentation.") from error
     return parse_config(document)
+
+
+def _short(value: object, limit: int = 300) -> str:
+    """A value as text for an error message, cut to `limit` characters."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def parse_config(document: Any) -> ProjectConfig:
@@ -50,17 +101,14 @@ def parse_config(document: Any) -> ProjectConfig:
     checked = {name: _agent_settings(name, settings, problems) for name, settings in agents.items()}
     settings = {key: _setting(document, section, key) for key in SETTINGS}
     try:
-        config = ProjectConfig(
-            project_id=settings["project_id"],
-            storage=None if settings["storage"] is None else str(settings["storage"]),
-            agents=checked,
-            warnings=warnings,
-        )
+        config = ProjectConfig(project_id=settings["project_id"], storage=settings["storage"], agents=checked,
+                               warnings=warnings)  # fmt: skip
     except ValidationError as error:
         problems += [(item, f"{item['field']}: {item['message']}.") for item in _error_list(error)]
     if problems:
-        raise InvalidConfig("Fix the config: " + " ".join(sentence for _, sentence in problems),
-                            errors=[item for item, _ in problems])  # fmt: skip
+        shown, more = problems[:MAX_PROBLEMS], len(problems) - MAX_PROBLEMS
+        detail = "Fix the config: " + " ".join(sentence for _, sentence in shown)
+        raise InvalidConfig(detail + (f" … and {more} more." if more > 0 else ""), errors=[item for item, _ in shown])
     return config
 
 
@@ -98,19 +146,19 @@ def _no_agents(document: dict[Any, Any], section: dict[Any, Any]) -> str:
 
 
 def _keys(mapping: dict[Any, Any]) -> str:
-    return ", ".join(str(key) for key in mapping) or "none"
+    return _short(", ".join(_short(key, 64) for key in list(mapping)[:20])) or "none"
 
 
 def _did_you_mean(key: Any, known: set[str] | list[str]) -> str:
-    close = difflib.get_close_matches(str(key).lower(), sorted(known), n=1, cutoff=0.75)
-    return f"`{key}`: did you mean `{close[0]}`?" if close else ""
+    close = difflib.get_close_matches(_short(key, 64).lower(), sorted(known), n=1, cutoff=0.75)
+    return f"`{_short(key, 64)}`: did you mean `{close[0]}`?" if close else ""
 
 
 def _unknown_keys(mapping: dict[Any, Any], known: set[str], path: str) -> list[str]:
     """A warning per key this service does not read (with the likely key meant)."""
     return [
-        f"Unknown key `{path}{key}` is ignored: this service does not use it." + (f" {hint}" if hint else "")
-        for key in mapping
+        f"Unknown key `{path}{_short(key, 64)}` is ignored: this service does not use it." + (f" {hint}" if hint else "")
+        for key in list(mapping)[:MAX_PROBLEMS]
         if str(key) not in known
         for hint in [_did_you_mean(key, known)]
     ]
@@ -120,7 +168,8 @@ def _setting(document: dict[Any, Any], section: dict[Any, Any], key: str) -> Any
     """`project_id` or `storage` from under `alma:` or the top; two different values are refused."""
     if key in document and key in section and document[key] != section[key]:
         raise InvalidConfig(
-            f"`{key}` is {document[key]!r} at the top level but {section[key]!r} under `alma:`. Keep one of them.",
+            f"`{key}` is {_short(repr(document[key]), 80)} at the top level but {_short(repr(section[key]), 80)} "
+            "under `alma:`. Keep one of them.",
             errors=[{"field": key, "message": "also under alma:"}, {"field": f"alma.{key}", "message": "also at the top"}],
         )  # fmt: skip
     return section.get(key, document.get(key))
@@ -131,50 +180,21 @@ def _agent_settings(name: Any, settings: Any, problems: list[tuple[dict[str, str
     if settings is None:  # an agent written with no settings (`bob:`) is an agent with the defaults
         return {}
     if not isinstance(settings, dict):
-        problems.append(({"field": f"agents.{name}", "message": "must be a mapping"},
-                         f"Agent '{name}' must be a mapping of settings such as `share_with:`; got {settings!r}."))  # fmt: skip
+        problems.append(({"field": f"agents.{_short(name, 64)}", "message": "must be a mapping"},
+                         f"Agent '{_short(name, 64)}' must be a mapping of settings such as `share_with:`; "
+                         f"got {_short(repr(settings), 80)}."))  # fmt: skip
         return {}
     for key in settings:
         if key not in AGENT_KEYS:
             close = difflib.get_close_matches(str(key), AGENT_KEYS, n=1)
             hint = f"Did you mean `{close[0]}`?" if close else f"Known keys: {', '.join(AGENT_KEYS)}."
-            problems.append(({"field": f"agents.{name}.{key}", "message": "unknown key"},
-                             f"Agent '{name}' has an unknown key `{key}`. {hint}"))  # fmt: skip
+            problems.append(({"field": f"agents.{_short(name, 64)}.{_short(key, 64)}", "message": "unknown key"},
+                             f"Agent '{_short(name, 64)}' has an unknown key `{_short(key, 64)}`. {hint}"))  # fmt: skip
     return {key: value for key, value in settings.items() if key in AGENT_KEYS}
 
 
 def _error_list(error: ValidationError) -> list[dict[str, str]]:
     return [{"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]} for item in error.errors()]
-
-
-def sharing_warnings(config: ProjectConfig) -> list[str]:
-    """Declarations that move no memory: one-sided edges and names that are not agents of the project."""
-    agents = config.agents
-    project = config.project_id or "this project"
-    warnings = []
-    for reader, settings in agents.items():
-        for source in settings.inherit_from:
-            if source == reader:
-                continue
-            if source not in agents:
-                warnings.append(f"{reader} inherits from {source}, which is not an agent of {project}.")
-            elif reader not in agents[source].share_with:
-                warnings.append(
-                    f"{reader} inherits from {source}, but {source} does not share with {reader}: "
-                    "no memories will flow."
-                )
-    for source, settings in agents.items():
-        for reader in settings.share_with:
-            if reader == source:
-                continue
-            if reader not in agents:
-                warnings.append(f"{source} shares with {reader}, which is not an agent of {project}.")
-            elif source not in agents[reader].inherit_from:
-                warnings.append(
-                    f"{source} shares with {reader}, but {reader} does not inherit from {source}: "
-                    "no memories will flow."
-                )
-    return warnings
 
 
 def config_notes(config: ProjectConfig) -> list[str]:

@@ -78,6 +78,10 @@ class DeploymentMismatch(AlmaError):
     status, slug, title = 409, "deployment-mismatch", "Another embedder's database"
 
 
+class GraphTooLarge(AlmaError):
+    status, slug, title = 422, "graph-too-large", "The graph is too large to draw"
+
+
 class InvalidInput(AlmaError):
     """Input that is well formed but cannot be used, such as a vector of the wrong size."""
 

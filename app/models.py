@@ -45,9 +45,10 @@ Vector = Annotated[list[float], Field(min_length=1, max_length=4096), AfterValid
 
 
 class Strict(BaseModel):
-    """Unknown fields are refused: a misspelt `inherit_from` must not pass silently."""
+    """Unknown fields are refused (a misspelt `inherit_from` must not pass silently), and so are values of
+    another type: no string or boolean is read as a number, no number as a string."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # --- agents and the config file ---------------------------------------------------------------
@@ -64,12 +65,17 @@ class AgentConfig(Strict):
     min_occurrences_for_heuristic: int = Field(default=3, ge=1, le=1000)
 
 
+MAX_AGENTS = 1_000  # per project: a full mesh of this many applies in a few seconds (bench/big_config.py)
+
+
 class ProjectConfig(BaseModel):
     """A whole project's config: its agents, and what the file said besides."""
 
+    model_config = ConfigDict(strict=True)
+
     project_id: Name | None = None
-    storage: str | None = None
-    agents: dict[Name, AgentConfig] = Field(default_factory=dict, max_length=10_000)
+    storage: Label | None = Field(default=None, description="Noted only: memories live in PostgreSQL.")
+    agents: dict[Name, AgentConfig] = Field(default_factory=dict, max_length=MAX_AGENTS)
     warnings: list[str] = Field(default_factory=list, description="Keys of the file this service does not use.")
 
 
@@ -97,9 +103,14 @@ class ConfigApplied(BaseModel):
     updated: list[str]
     removed: list[str]
     unchanged: list[str]
-    grants_added: list[Grant]
-    grants_revoked: list[Grant]
-    grants: list[Grant] = Field(description="All grants between different agents after the apply.")
+    grants_added: list[Grant] = Field(description="Grants the apply added (the first 1,000; see the count).")
+    grants_revoked: list[Grant] = Field(description="Grants the apply revoked (the first 1,000; see the count).")
+    grants: list[Grant] = Field(
+        description="The grants between different agents after the apply (the first 1,000, by reader and source)."
+    )
+    grant_count: int = Field(default=0, description="How many grants there are after the apply.")
+    grants_added_count: int = 0
+    grants_revoked_count: int = 0
     keys_revoked: list[str] = Field(
         default_factory=list, description="Prefixes of the agent keys of removed agents, revoked by the apply."
     )

@@ -18,7 +18,6 @@ from app.models import (
     AntiPatternCreate,
     ConfigApplied,
     DomainKnowledgeCreate,
-    Grant,
     HeuristicCreate,
     LearnRequest,
     MemoryUpdate,
@@ -26,8 +25,11 @@ from app.models import (
     ProjectConfig,
 )
 from app.queries import Queries
+from app.sharing import Edge, edge_warning
 from app.ranking import Ranking
 
+MAX_LISTED_GRANTS = 1_000  # grants spelt out in a config's answer; the counts beside them are exact
+MAX_SHARING_WARNINGS = 100  # one-sided declarations spelt out in a config's answer; the rest are counted
 MEMORY_KINDS = ("heuristics", "outcomes", "domain_knowledge", "anti_patterns", "preferences")
 Vec = list[float]
 
@@ -92,7 +94,6 @@ class MemoryRepository:
         async with self.pool.acquire() as connection, connection.transaction():
             project_created = await connection.fetchval(self.q.upsert_project, project_id, config.storage)
             before = {row["name"]: _agent_config(row) for row in await connection.fetch(self.q.list_agents, project_id)}
-            grants_before = await self._grants(connection, project_id)
 
             created = sorted(name for name in config.agents if name not in before)
             removed = sorted(name for name in before if name not in config.agents)
@@ -107,8 +108,16 @@ class MemoryRepository:
             if removed:
                 await connection.execute(self.q.delete_agents, project_id, removed)
                 keys_revoked = [row["prefix"] for row in await connection.fetch(self.q.revoke_agent_keys, project_id, removed)]
-            await connection.execute(self.q.rebuild_grants, project_id)
-            grants_after = await self._grants(connection, project_id)
+            if created or updated or removed:
+                await connection.execute(self.q.tune_for_grants)
+                grants = await connection.fetchrow(self.q.rebuild_grants, project_id, MAX_LISTED_GRANTS)
+            else:  # the same agents declare the same: the grants stand as they are
+                grants = await connection.fetchrow(self.q.current_grants, project_id, MAX_LISTED_GRANTS)
+            silent = await connection.fetch(self.q.silent_edges, project_id, MAX_SHARING_WARNINGS)
+        warnings = [edge_warning(project_id, e["source"], e["reader"], e["inherited"], e["status"]) for e in silent]
+        if silent and silent[0]["total"] > len(silent):
+            warnings.append(f"… and {silent[0]['total'] - len(silent):,} more declarations along which no memory "
+                            "flows: GET /sharing/graph lists them all.")  # fmt: skip
 
         return ConfigApplied(
             project_id=project_id,
@@ -117,10 +126,14 @@ class MemoryRepository:
             updated=updated,
             removed=removed,
             unchanged=unchanged,
-            grants_added=[Grant(reader=r, source=s) for r, s in sorted(grants_after - grants_before)],
-            grants_revoked=[Grant(reader=r, source=s) for r, s in sorted(grants_before - grants_after)],
-            grants=[Grant(reader=r, source=s) for r, s in sorted(grants_after)],
+            grants_added=grants["grants_added"],
+            grants_revoked=grants["grants_revoked"],
+            grants=grants["grants"],
+            grant_count=grants["grant_count"],
+            grants_added_count=grants["added_count"],
+            grants_revoked_count=grants["revoked_count"],
             keys_revoked=keys_revoked,
+            warnings=warnings,
         )
 
     async def _grants(self, connection: asyncpg.Connection, project_id: str) -> set[tuple[str, str]]:
@@ -133,13 +146,19 @@ class MemoryRepository:
             if not rows:
                 await self._require_project(connection, project_id)
             grants = await self._grants(connection, project_id)
+        reads_from: dict[str, list[str]] = {}
+        read_by: dict[str, list[str]] = {}
+        for reader, source in sorted(grants):
+            reads_from.setdefault(reader, []).append(source)
+            read_by.setdefault(source, []).append(reader)
+        for names in read_by.values():
+            names.sort()
+        # rows come from the database, which holds only configs that were validated: no need to check them again
         return [
-            Agent(
-                name=row["name"],
-                **_agent_config(row).model_dump(),
-                reads_from=sorted(source for reader, source in grants if reader == row["name"]),
-                read_by=sorted(reader for reader, source in grants if source == row["name"]),
-            )
+            Agent.model_construct(
+                name=row["name"], **_agent_config(row).model_dump(),
+                reads_from=reads_from.get(row["name"], []), read_by=read_by.get(row["name"], []),
+            )  # fmt: skip
             for row in rows
         ]
 
@@ -394,6 +413,17 @@ class MemoryRepository:
 
     # --- sharing diagnostics ---------------------------------------------------------------------
 
+    async def agent_edges(self, project_id: str, agent: str) -> list[Edge]:
+        """The agent's declared sharing edges, classified by sharing_edges()."""
+        return [Edge(**row) for row in await self.pool.fetch(self.q.agent_edges, project_id, agent)]
+
+    async def sharing_graph(self, project_id: str) -> tuple[int, bytes]:
+        """(edge count, the graph's JSON) as the database writes it; 404 for an unknown project."""
+        async with self.pool.acquire() as connection:
+            await self._require_project(connection, project_id)
+            row = await connection.fetchrow(self.q.sharing_graph, project_id)
+        return row["edge_count"], row["graph"]
+
     async def memory_counts(self, project_id: str) -> dict[str, dict[str, int]]:
         """Per agent, how many memories of each shareable kind it owns (kinds it has none of are left out)."""
         counts: dict[str, dict[str, int]] = {}
@@ -449,7 +479,7 @@ def _update_arguments(kind: str, u: MemoryUpdate, vectors: dict[str, Vec | None]
 
 
 def _agent_config(row: asyncpg.Record) -> AgentConfig:
-    return AgentConfig(
+    return AgentConfig.model_construct(
         domain=row["domain"],
         can_learn=row["can_learn"],
         cannot_learn=row["cannot_learn"],

@@ -5,10 +5,11 @@ Not here: SQL (repository) or HTTP (api/).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
-from app.config_file import config_notes, sharing_warnings
+from app.config_file import config_notes
 from app.embeddings import Embedder, embed, has_direction
 from app.errors import InvalidConfig, InvalidInput
 from app.models import (
@@ -84,7 +85,7 @@ class MemoryService:
             )
         applied = await self.repository.apply_config(project_id, config)
         named = config.model_copy(update={"project_id": project_id})
-        warnings = config.warnings + sharing_warnings(named)
+        warnings = config.warnings + applied.warnings
         if applied.removed:
             warnings.append(
                 f"Removed agents: {', '.join(applied.removed)}. Their grants and {len(applied.keys_revoked)} agent "

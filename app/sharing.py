@@ -1,19 +1,21 @@
-"""Why memories flow, or do not, between a project's agents: one agent's explanation and the project's graph.
+"""Why memories flow, or do not, between a project's agents: one agent's explanation, the graph's models, and
+the config's warnings.
 
-Both are pure functions of the agents' `share_with` / `inherit_from` (and, for the explanation, the memory
-counts), so they agree with `read_grants` by construction: a reader reads a source exactly when the reader
-inherits from the source AND the source shares with the reader. Drawing the graph as Mermaid, DOT or SVG
-lives in app.sharing_render; the SQL in the repository.
+The rule itself is applied once, in the database: `granted_edges()` (which read_grants is rebuilt from) and
+`sharing_edges()` classify every declared edge, and everything here reads their answers — so explanations,
+warnings and the graph agree with read_grants by construction. Drawing the graph as Mermaid, DOT or SVG lives
+in app.sharing_render; the SQL in the repository.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from app.errors import AgentNotFound
+from app.errors import AgentNotFound, GraphTooLarge
 from app.models import Agent, AgentConfig
 
 SHARED_KINDS = ("heuristics", "outcomes", "domain-knowledge", "anti-patterns")  # preferences are per user
@@ -22,12 +24,6 @@ InheritStatus = Literal["granted", "granted_but_empty", "denied", "not_an_agent"
 ShareStatus = Literal["flows", "not_inherited", "not_an_agent"]
 EdgeStatus = Literal["granted", "not_shared", "not_inherited", "not_an_agent"]
 
-EDGE_LABELS: dict[str, str | None] = {
-    "granted": None,
-    "not_shared": "not shared back",
-    "not_inherited": "not inherited",
-    "not_an_agent": "not an agent",
-}
 
 
 class InheritedSource(BaseModel):
@@ -97,9 +93,14 @@ def _unique(names: list[str], owner: str) -> list[str]:
 
 
 def explain(
-    project_id: str, agents: Mapping[str, AgentConfig], counts: Mapping[str, Mapping[str, int]], agent: str
+    project_id: str,
+    agents: Mapping[str, AgentConfig],
+    counts: Mapping[str, Mapping[str, int]],
+    agent: str,
+    edges: Iterable[Edge],
 ) -> SharingExplanation:
-    """Each inherit_from source and share_with reader of `agent`, with its status and what to change."""
+    """Each inherit_from source and share_with reader of `agent`, with its status and what to change. `edges`
+    are the agent's declared edges as sharing_edges() classifies them: the rule is applied there, once."""
     if agent not in agents:
         known = sorted(agents)
         raise AgentNotFound(
@@ -109,39 +110,43 @@ def explain(
             known_agents=known,
         )
     settings = agents[agent]
+    status_of = {(edge.source, edge.reader): edge.status for edge in edges}
     missing = f"is not an agent of {project_id}: add it to the config"
 
     sources = []
     for source in _unique(settings.inherit_from, agent):
-        if source not in agents:
-            status, advice = "not_an_agent", f"{source} {missing}, or remove it from {agent}'s inherit_from"
-        elif agent not in agents[source].share_with:
-            status, advice = "denied", f"add {agent} to {source}'s share_with"
+        status = {"granted": "granted", "not_shared": "denied"}.get(status_of[source, agent], "not_an_agent")
+        if status == "not_an_agent":
+            advice = f"{source} {missing}, or remove it from {agent}'s inherit_from"
+        elif status == "denied":
+            advice = f"add {agent} to {source}'s share_with"
         elif not any(counts.get(source, {}).values()):
             status = "granted_but_empty"
             advice = f"{source} has no memories yet: nothing to change; {agent} reads them once {source} learns"
         else:
-            status, advice = "granted", None
+            advice = None
         memories = _per_kind(counts.get(source, {})) if status.startswith("granted") else None
         sources.append(InheritedSource(source=source, status=status, memories=memories, advice=advice))
 
     readers = []
     for reader in _unique(settings.share_with, agent):
-        if reader not in agents:
-            status, advice = "not_an_agent", f"{reader} {missing}, or remove it from {agent}'s share_with"
-        elif agent not in agents[reader].inherit_from:
-            status, advice = "not_inherited", f"add {agent} to {reader}'s inherit_from"
+        status = {"granted": "flows", "not_inherited": "not_inherited"}.get(status_of[agent, reader], "not_an_agent")
+        if status == "not_an_agent":
+            advice = f"{reader} {missing}, or remove it from {agent}'s share_with"
+        elif status == "not_inherited":
+            advice = f"add {agent} to {reader}'s inherit_from"
         else:
-            status, advice = "flows", None
+            advice = None
         readers.append(SharedReader(reader=reader, status=status, advice=advice))
 
+    not_shared_back = sorted(edge.reader for edge in edges if edge.source == agent and edge.status == "not_shared")
     return SharingExplanation(
         project_id=project_id,
         agent=agent,
         own_memories=_per_kind(counts.get(agent, {})),
         inherit_from=sources,
         share_with=readers,
-        notes=_notes(agents, agent, sources),
+        notes=_notes(settings, agent, sources, not_shared_back),
     )
 
 
@@ -149,51 +154,42 @@ def _per_kind(counts: Mapping[str, int]) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in SHARED_KINDS}
 
 
-def _notes(agents: Mapping[str, AgentConfig], agent: str, sources: list[InheritedSource]) -> list[str]:
+def _notes(settings: AgentConfig, agent: str, sources: list[InheritedSource], not_shared_back: list[str]) -> list[str]:
     notes = []
     if not sources:
         notes.append(f"{agent} inherits from no one, so it reads only its own memories.")
     if any(source.status == "granted" for source in sources):
         notes.append("Shared memories come back from a retrieve only with include_shared=true (the default).")
-    for other, settings in sorted(agents.items()):
-        if other != agent and agent in settings.inherit_from and other not in agents[agent].share_with:
-            notes.append(
-                f"{other} inherits from {agent}, but {agent} does not share with it: "
-                f"add {other} to {agent}'s share_with if it should read {agent}'s memories."
-            )
-    if agent in agents[agent].inherit_from or agent in agents[agent].share_with:
+    for other in not_shared_back:
+        notes.append(
+            f"{other} inherits from {agent}, but {agent} does not share with it: "
+            f"add {other} to {agent}'s share_with if it should read {agent}'s memories."
+        )
+    if agent in settings.inherit_from or agent in settings.share_with:
         notes.append(f"{agent} names itself in its sharing lists; an agent always reads its own memories.")
     return notes
 
 
-def graph(project_id: str, agents: Mapping[str, AgentConfig]) -> SharingGraph:
-    """Every declared edge between different names, each once, with whether memories flow along it."""
-    edges: dict[tuple[str, str], EdgeStatus] = {}
-    for reader, settings in agents.items():
-        for source in _unique(settings.inherit_from, reader):
-            if source not in agents:
-                edges[source, reader] = "not_an_agent"
-            elif reader in agents[source].share_with:
-                edges[source, reader] = "granted"
-            else:
-                edges[source, reader] = "not_shared"
-    for source, settings in agents.items():
-        for reader in _unique(settings.share_with, source):
-            if reader not in agents:
-                edges[source, reader] = "not_an_agent"
-            elif source not in agents[reader].inherit_from:
-                edges[source, reader] = "not_inherited"
-    named = {name for pair in edges for name in pair}
-    nodes = [GraphNode(id=name, kind="agent") for name in sorted(agents)]
-    nodes += [GraphNode(id=name, kind="missing") for name in sorted(named - set(agents))]
-    return SharingGraph(
-        project_id=project_id,
-        nodes=nodes,
-        edges=[
-            GraphEdge(source=source, reader=reader, status=status, label=EDGE_LABELS[status])
-            for (source, reader), status in sorted(edges.items())
-        ],
-    )
+def edge_warning(project_id: str, source: str, reader: str, inherited: bool, status: str) -> str:
+    """The config warning of a declared edge along which no memory flows (as sharing_edges() classifies it)."""
+    if status == "not_an_agent":
+        if inherited:
+            return f"{reader} inherits from {source}, which is not an agent of {project_id}."
+        return f"{source} shares with {reader}, which is not an agent of {project_id}."
+    if status == "not_shared":
+        return f"{reader} inherits from {source}, but {source} does not share with {reader}: no memories will flow."
+    return f"{source} shares with {reader}, but {reader} does not inherit from {source}: no memories will flow."
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A declared edge as sharing_edges() classifies it."""
+
+    source: str
+    reader: str
+    inherited: bool
+    shared: bool
+    status: str
 
 
 class SharingSource(Protocol):
@@ -203,13 +199,26 @@ class SharingSource(Protocol):
 
     async def memory_counts(self, project_id: str) -> dict[str, dict[str, int]]: ...
 
+    async def agent_edges(self, project_id: str, agent: str) -> list[Edge]: ...
+
 
 async def explain_agent(repository: SharingSource, project_id: str, agent: str) -> SharingExplanation:
     """explain() over the project as it is stored; 404 for an unknown project or agent."""
     agents = {row.name: row for row in await repository.list_agents(project_id)}
-    return explain(project_id, agents, await repository.memory_counts(project_id), agent)
+    edges = await repository.agent_edges(project_id, agent) if agent in agents else []
+    return explain(project_id, agents, await repository.memory_counts(project_id), agent, edges)
 
 
-async def project_graph(repository: SharingSource, project_id: str) -> SharingGraph:
-    """graph() over the project as it is stored; 404 for an unknown project."""
-    return graph(project_id, {row.name: row for row in await repository.list_agents(project_id)})
+async def project_graph(repository: GraphSource, project_id: str, max_edges: int) -> SharingGraph:
+    """The project's graph as models, for drawing; GraphTooLarge past `max_edges` edges."""
+    edge_count, graph = await repository.sharing_graph(project_id)
+    if edge_count > max_edges:
+        raise GraphTooLarge(
+            f"The project's sharing graph has {edge_count:,} edges; it is drawn for up to {max_edges:,}. "
+            "Ask for format=json, which has them all."
+        )
+    return SharingGraph.model_validate_json(graph)
+
+
+class GraphSource(Protocol):
+    async def sharing_graph(self, project_id: str) -> tuple[int, bytes]: ...

@@ -11,10 +11,12 @@ import asyncio
 import shutil
 import subprocess
 
-from app.errors import AlmaError
+from app.errors import AlmaError, GraphTooLarge
 from app.sharing import SharingGraph
 
 DOT_BINARY = "dot"
+MAX_TEXT_EDGES = 20_000  # Mermaid and DOT are written for up to this many edges; JSON has any number
+MAX_SVG_EDGES = 5_000  # Graphviz takes seconds beyond this, and the drawing is unreadable anyway
 DOT_TIMEOUT_SECONDS = 10.0
 
 AGENT_FILL, AGENT_LINE = "#e8f0fe", "#3367d6"
@@ -23,10 +25,6 @@ MISSING_FILL, ONE_SIDED = "#fdecea", "#c0392b"
 
 class GraphvizMissing(AlmaError):
     status, slug, title = 501, "graphviz-missing", "SVG rendering is not available"
-
-
-class GraphTooLarge(AlmaError):
-    status, slug, title = 422, "graph-too-large", "The graph is too large to draw"
 
 
 def mermaid(graph: SharingGraph) -> str:
@@ -96,8 +94,8 @@ async def svg(graph: SharingGraph) -> str:
         )
     try:
         done = await asyncio.to_thread(
-            subprocess.run, [binary, "-Tsvg"], input=dot(graph), capture_output=True, text=True,
-            timeout=DOT_TIMEOUT_SECONDS, check=False,
+            lambda: subprocess.run([binary, "-Tsvg"], input=dot(graph), capture_output=True, text=True,
+                                   timeout=DOT_TIMEOUT_SECONDS, check=False)
         )  # fmt: skip
     except subprocess.TimeoutExpired as error:
         raise GraphTooLarge(

@@ -433,7 +433,7 @@ class TransferStore:
             try:
                 if new_agents:
                     await connection.execute(self.q.add_agents, project_id, new_agents)
-                    await connection.execute(self.q.rebuild_grants, project_id)
+                    await connection.execute(self.q.rebuild_grants, project_id, 0)
                 await connection.execute(self.q.create_import_staging)
                 await connection.copy_records_to_table("import_staging", records=rows, columns=STAGING_COLUMNS)
                 counts = dict(await connection.fetchrow(self.q.import_staged, project_id))

@@ -52,7 +52,7 @@ async def load(url: str, memories_per_agent: int) -> None:
                 await connection.execute(
                     queries.upsert_agent, project, f"agent-{a}", None, [], [], readers, sources, 3
                 )
-            await connection.execute(queries.rebuild_grants, project)
+            await connection.execute(queries.rebuild_grants, project, 0)
             records = [
                 (project, f"agent-{a}", f"task {n}", True, f"strategy {n}", vector, vector)
                 for a in range(AGENTS)

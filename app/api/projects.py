@@ -1,5 +1,6 @@
 """The project's config and agents."""
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -54,7 +55,7 @@ class ProjectController(Controller):
         """Apply a whole project config: agents not in it are removed (their agent keys revoked), grants follow,
         all in one transaction. A config with an empty `agents:` needs `allow_remove_all=true`."""
         caller.require_admin(project_id)
-        config = parse_config_text(await request.body())
+        config = await asyncio.to_thread(parse_config_text, await request.body())  # bounded, but not free
         result = await service.apply_config(project_id, config, allow_remove_all)
         state.key_store.cache.evict_all(result.keys_revoked)
         audit(caller, "apply_config", project_id, None, created=result.created, updated=result.updated,

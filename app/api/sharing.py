@@ -110,13 +110,14 @@ class SharingController(Controller):
     ) -> Response[SharingGraph]:
         """The project's agents and their declared sharing edges: granted ones, and one-sided ones that move nothing."""
         caller.require_project(project_id)
-        drawn = await project_graph(service.repository, project_id)
-        if graph_format in TEXT_FORMATS:
-            media_type, render = TEXT_FORMATS[graph_format]
-            return Response(render(drawn), media_type=media_type)
+        if graph_format == "json":  # written by the database, passed through: a large graph costs the loop nothing
+            return Response((await service.repository.sharing_graph(project_id))[1], media_type=MediaType.JSON)
         if graph_format == "svg":
+            drawn = await project_graph(service.repository, project_id, sharing_render.MAX_SVG_EDGES)
             return Response(await sharing_render.svg(drawn), media_type=SVG_MEDIA_TYPE, headers=SVG_HEADERS)
-        return Response(drawn)
+        media_type, render = TEXT_FORMATS[graph_format]
+        drawn = await project_graph(service.repository, project_id, sharing_render.MAX_TEXT_EDGES)
+        return Response(render(drawn), media_type=media_type)
 
     @get("/sharing/graph.html", media_type=MediaType.HTML, responses=PROBLEMS)
     async def sharing_graph_page(self, project_id: ProjectId) -> Response[str]:

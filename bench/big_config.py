@@ -1,0 +1,143 @@
+"""A big config next to a small tenant: how long a 1,000-agent full mesh takes to apply and to draw, and what
+another tenant's retrieve latency is meanwhile (over a real `alma serve`, keys required).
+
+    .venv/bin/python bench/big_config.py [--agents 1000] [--out bench/results]
+
+The mesh is written as the adversarial report wrote it: every agent's `share_with` and `inherit_from` one YAML
+anchor naming all agents. The other tenant is the guide's team, retrieving in a loop from its own thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+OPERATOR = "bench-operator-key-0123456789abcdef"
+
+
+def mesh(agents: int) -> str:
+    names = [f"agent_{i:04d}" for i in range(agents)]
+    lines = ["alma:", "  project_id: mesh", "everyone: &everyone", *(f"  - {name}" for name in names), "agents:"]
+    for name in names:
+        lines += [f"  {name}:", "    share_with: *everyone", "    inherit_from: *everyone"]
+    return "\n".join(lines) + "\n"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class Neighbour(threading.Thread):
+    """The other tenant: retrieves as the junior developer, back to back, and keeps each latency."""
+
+    def __init__(self, base: str, key: str) -> None:
+        super().__init__(daemon=True)
+        self.client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120)
+        self.latencies: list[tuple[float, float]] = []  # (start, seconds)
+        self.running = True
+
+    def run(self) -> None:
+        body = {"agent": "junior_developer", "query": "Implement user authentication", "top_k": 5}
+        while self.running:
+            started = time.perf_counter()
+            response = self.client.post("/v1/projects/small-team/retrieve", json=body)
+            assert response.status_code == 200, response.text
+            self.latencies.append((started, time.perf_counter() - started))
+            time.sleep(0.005)
+
+    def during(self, start: float, end: float) -> list[float]:
+        return [seconds * 1000 for began, seconds in self.latencies if start <= began <= end]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", type=int, default=1000)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="alma-bench-") as workdir:
+        port = 18000 + os.getpid() % 1000
+        env = {**os.environ, "ALMA_DATA_DIR": f"{workdir}/data", "ALMA_PORT": str(port), "ALMA_EMBEDDER": "hashing",
+               "ALMA_REQUIRE_AUTH": "true", "ALMA_OPERATOR_KEY": OPERATOR, "ALMA_LOG_LEVEL": "WARNING"}  # fmt: skip
+        env.pop("ALMA_DATABASE_URL", None)
+        service = subprocess.Popen([str(Path(sys.executable).parent / "alma"), "serve"], env=env, cwd=workdir,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            figures = measure(base, options.agents)
+        finally:
+            service.send_signal(2)
+            service.wait(timeout=60)
+    print(json.dumps(figures, indent=2))
+    options.out.mkdir(parents=True, exist_ok=True)
+    (options.out / f"big_config_{options.agents}.json").write_text(json.dumps(figures, indent=2) + "\n")
+
+
+def measure(base: str, agents: int) -> dict:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "alma serve did not start"
+        time.sleep(0.2)
+    operator = {"Authorization": f"Bearer {OPERATOR}"}
+    keys = {}
+    for project in ("small-team", "mesh"):
+        created = httpx.post(f"{base}/v1/projects", json={"project_id": project}, headers=operator).json()
+        keys[project] = created["admin_key"]["key"]
+    small = {"Authorization": f"Bearer {keys['small-team']}"}
+    guide = (ROOT / "examples" / ".alma" / "config.yaml").read_text().replace("my-team", "small-team")
+    assert httpx.put(f"{base}/v1/projects/small-team/config", content=guide, headers=small).status_code == 200
+    for agent in ("tech_lead", "senior_developer", "junior_developer"):
+        body = {"agent": agent, "task": "Implement user authentication", "outcome": "success", "strategy_used": agent}
+        assert httpx.post(f"{base}/v1/projects/small-team/learn", json=body, headers=small).status_code == 201
+
+    neighbour = Neighbour(base, keys["small-team"])
+    neighbour.start()
+    time.sleep(2)
+    idle_end = time.perf_counter()
+    big = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {keys['mesh']}"}, timeout=600)
+    text = mesh(agents)
+    started = time.perf_counter()
+    applied = big.put("/v1/projects/mesh/config", content=text, headers={"content-type": "application/yaml"})
+    apply_seconds = time.perf_counter() - started
+    assert applied.status_code == 200, applied.text[:500]
+    started_graph = time.perf_counter()
+    drawn = big.get("/v1/projects/mesh/sharing/graph")
+    graph_seconds = time.perf_counter() - started_graph
+    assert drawn.status_code == 200, drawn.text[:500]
+    busy_end = time.perf_counter()
+    time.sleep(1)
+    neighbour.running = False
+    neighbour.join()
+    idle = neighbour.during(0, idle_end)
+    busy = neighbour.during(started, busy_end)
+    return {
+        "agents": agents,
+        "config_bytes": len(text),
+        "grants": applied.json()["grant_count"],
+        "apply_seconds": round(apply_seconds, 3),
+        "graph_seconds": round(graph_seconds, 3),
+        "graph_bytes": len(drawn.content),
+        "neighbour_idle": {"n": len(idle), "p50_ms": round(statistics.median(idle), 2), "p99_ms": round(percentile(idle, 0.99), 2)},
+        "neighbour_during": {"n": len(busy), "p50_ms": round(statistics.median(busy), 2), "p99_ms": round(percentile(busy, 0.99), 2),
+                             "max_ms": round(max(busy), 2)},
+    }  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
