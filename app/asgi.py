@@ -12,9 +12,10 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.pydantic import PydanticPlugin
 
 from app import __version__
-from app.api.dependencies import provide_caller, provide_service
+from app.api.dependencies import provide_caller, provide_service, require_media_type
 from app.api.health import health, ready
 from app.api.keys import KeyController
 from app.api.memories import MemoryController
@@ -95,6 +96,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             "caller": Provide(provide_caller),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=require_media_type,
+        plugins=[PydanticPlugin(validate_strict=True)],  # no "5" read as 5, no true as 1
         logging_config=None,  # configure_logging() owns logging: JSON lines with request ids
         lifespan=[lifespan],
         request_max_body_size=MAX_BODY_BYTES,

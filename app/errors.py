@@ -78,6 +78,10 @@ class DeploymentMismatch(AlmaError):
     status, slug, title = 409, "deployment-mismatch", "Another embedder's database"
 
 
+class UnsupportedMediaType(AlmaError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
 class GraphTooLarge(AlmaError):
     status, slug, title = 422, "graph-too-large", "The graph is too large to draw"
 
@@ -176,6 +180,13 @@ def handle_data_error(request: Request, error: asyncpg.DataError) -> Response:
     return problem(422, "invalid-input", "Invalid input", f"A value was refused by the database: {error}.", request)
 
 
+def handle_too_deep(request: Request, error: RecursionError) -> Response:
+    """A body nested deeper than the JSON decoder goes (no request of this API nests more than 3 levels)."""
+    return problem(400, "malformed-request", "Malformed request",
+                   "The body nests too deeply to read; no request of this API nests more than a few levels (see /docs).",
+                   request)  # fmt: skip
+
+
 def handle_unexpected_error(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(
@@ -194,5 +205,6 @@ EXCEPTION_HANDLERS = {
     **dict.fromkeys(DATABASE_DOWN, handle_database_down),
     asyncpg.DataError: handle_data_error,
     asyncpg.InterfaceError: handle_interface_error,
+    RecursionError: handle_too_deep,
     Exception: handle_unexpected_error,
 }

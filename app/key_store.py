@@ -11,6 +11,8 @@ from typing import Any
 import asyncpg
 
 from app.auth import OPEN, Caller, KeyCache, bearer_token, hash_key, key_prefix, matches, new_key
+
+UNKNOWN_KEY_HASH = hash_key("alma_000000000000_" + "no key has this secret")  # compared when no key matches
 from app.errors import AgentNotFound, Conflict, NotFound, Unauthorized
 from app.queries import Queries
 
@@ -39,8 +41,10 @@ class KeyStore:
         if (cached := self.cache.get(digest)) is not None:
             return cached
         row = await self.pool.fetchrow(self.q.authenticate_key, prefix)
-        if row is None or not matches(row["secret_hash"], key):
+        # the same comparison whether or not the prefix exists, so timing tells nothing; no write before it passes
+        if not matches(row["secret_hash"] if row is not None else UNKNOWN_KEY_HASH, key) or row is None:
             raise Unauthorized("Unknown or revoked API key. Ask a project admin for a valid one.")
+        await self.pool.execute(self.q.stamp_key_use, row["project_id"], row["key_id"])
         caller = Caller(role=row["role"], project_id=row["project_id"], agent=row["agent"], key=prefix)
         self.cache.put(digest, caller)
         return caller

@@ -12,6 +12,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$"
+# Query and path parameters are checked by Python's `re`, where `$` also matches before a final newline:
+# there the pattern ends at `\Z`. (pydantic's regex engine has no `\Z`, and its `$` is the end of the text.)
+PARAM_NAME_PATTERN = NAME_PATTERN.removesuffix("$") + r"\Z"
 NAME_RULE = "1-64 characters: letters, digits, '_', '.', '-'; not starting with '.' or '-'"
 
 Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN), Field(description=NAME_RULE)]

@@ -9,12 +9,12 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import PathParameter
 
 from app.auth import Caller
-from app.errors import PROBLEM_JSON
-from app.models import NAME_PATTERN, NAME_RULE, Problem
+from app.errors import PROBLEM_JSON, UnsupportedMediaType
+from app.models import NAME_RULE, PARAM_NAME_PATTERN, Problem
 from app.service import MemoryService
 
-ProjectId = Annotated[str, PathParameter(pattern=NAME_PATTERN, description=f"The project (tenant): {NAME_RULE}.")]
-AgentName = Annotated[str, PathParameter(pattern=NAME_PATTERN, description=f"An agent of the project: {NAME_RULE}.")]
+ProjectId = Annotated[str, PathParameter(pattern=PARAM_NAME_PATTERN, description=f"The project (tenant): {NAME_RULE}.")]
+AgentName = Annotated[str, PathParameter(pattern=PARAM_NAME_PATTERN, description=f"An agent of the project: {NAME_RULE}.")]
 
 
 def provide_service(state: State) -> MemoryService:
@@ -29,6 +29,24 @@ async def provide_caller(request: Request, state: State) -> Caller:
 
 
 CurrentCaller = NamedDependency[Caller]
+
+JSON_BODY = frozenset({"application/json"})
+YAML_OR_JSON_BODY = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "application/json"})
+
+
+async def require_media_type(request: Request) -> None:
+    """A body is read as the type it declares, never guessed: 415 unless it is one the route reads (JSON, or
+    what its `opt["media_types"]` names)."""
+    if request.method not in {"POST", "PUT", "PATCH"} or not await request.body():
+        return
+    accepted = request.route_handler.opt.get("media_types", JSON_BODY)
+    sent = request.content_type[0].lower()
+    if sent not in accepted:
+        raise UnsupportedMediaType(
+            f"This endpoint reads {' or '.join(sorted(accepted))}, but the body was sent as {sent or 'no type'}. "
+            f"Send it with `Content-Type: {min(accepted)}`.",
+            accepted=sorted(accepted),
+        )
 
 
 def _problem(description: str) -> ResponseSpec:

@@ -12,7 +12,7 @@ from app.audit import audit
 from app.errors import InvalidInput
 from app.models import ApiKey, KeyCreate, NewApiKey, ProjectCreate, ProjectCreated, ProjectSummary
 
-KeyPrefix = Annotated[str, PathParameter(pattern=r"^alma_[0-9a-f]{12}$", description="The key's visible prefix.")]
+KeyPrefix = Annotated[str, PathParameter(pattern=r"^alma_[0-9a-f]{12}\Z", description="The key's visible prefix.")]
 
 
 class KeyController(Controller):

@@ -12,8 +12,8 @@ from app.audit import audit
 from app.observability import LEARNED, count_retrieved
 
 from app.models import (
-    NAME_PATTERN,
     NO_NUL,
+    PARAM_NAME_PATTERN,
     AnyMemory,
     AntiPatternItem,
     AntiPatternCreate,
@@ -38,8 +38,8 @@ from app.models import (
 from app.service import MemoryService
 
 Service = NamedDependency[MemoryService]
-Reader = Annotated[str, QueryParameter(name="agent", pattern=NAME_PATTERN, description="The agent reading or acting.")]
-Owner = Annotated[str | None, QueryParameter(pattern=NAME_PATTERN, description="Only this owner's memories.")]
+Reader = Annotated[str, QueryParameter(name="agent", pattern=PARAM_NAME_PATTERN, description="The agent reading or acting.")]
+Owner = Annotated[str | None, QueryParameter(pattern=PARAM_NAME_PATTERN, description="Only this owner's memories.")]
 Kind = Annotated[MemoryKind, PathParameter(description="The memory kind.")]
 MemoryId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
-from app.api.dependencies import PROBLEMS, AgentName, CurrentCaller, ProjectId
+from app.api.dependencies import PROBLEMS, YAML_OR_JSON_BODY, AgentName, CurrentCaller, ProjectId
 from app.audit import audit
 
 from app.config_file import parse_config_text
@@ -40,7 +40,8 @@ class ProjectController(Controller):
     path = "/v1/projects/{project_id:str}"
     tags = ["projects"]
 
-    @put("/config", operation_class=ConfigOperation, request_max_body_size=MAX_CONFIG_BYTES, responses=PROBLEMS)
+    @put("/config", operation_class=ConfigOperation, request_max_body_size=MAX_CONFIG_BYTES, responses=PROBLEMS,
+         opt={"media_types": YAML_OR_JSON_BODY})  # fmt: skip
     async def apply_config(
         self,
         project_id: ProjectId,

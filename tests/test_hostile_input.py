@@ -1,0 +1,165 @@
+"""Input a tenant controls never costs others or answers 500: alias bombs and deep nesting are refused fast
+with small answers, types are strict, bodies are read only as the type they declare, names end where they end."""
+
+import json
+import time
+
+import asyncpg
+import pytest
+
+from app.config_file import MAX_NODES
+from app.models import MAX_AGENTS
+from tests.conftest import Api, guide_example
+
+
+def alias_bomb(levels: int) -> str:
+    """Nine-fold aliases: `levels` levels stand for 9**(levels + 1) strings in a few hundred bytes."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + f"\nalma:\n  storage: *a{levels}\nagents:\n  bob: {{}}\n"
+
+
+async def put_config(api: Api, text: str, content_type: str = "application/yaml"):
+    return await api.client.put("/v1/projects/my-team/config", content=text.encode(), headers={"content-type": content_type})
+
+
+async def agent_count(database_url: str) -> int:
+    connection = await asyncpg.connect(database_url)
+    try:
+        return await connection.fetchval("SELECT count(*) FROM agents")
+    finally:
+        await connection.close()
+
+
+@pytest.mark.parametrize("levels", [5, 7, 9])
+async def test_an_alias_bomb_is_refused_quickly_with_a_small_answer_and_stores_nothing(
+    api: Api, database_url: str, levels: int
+):
+    bomb = alias_bomb(levels)
+    assert len(bomb) < 600
+    started = time.perf_counter()
+    response = await put_config(api, bomb)
+    assert time.perf_counter() - started < 1.0
+    assert response.status_code == 422
+    assert len(response.content) < 2_000
+    detail = response.json()["detail"]
+    assert ("expand to more than" in detail) if 9 ** (levels + 1) > MAX_NODES else ("storage" in detail)
+    assert await agent_count(database_url) == 0
+
+
+async def test_yaml_and_json_nested_a_thousand_deep_are_4xx_not_500(api: Api):
+    deep_yaml = "agents:\n  bob:\n    share_with: " + "[" * 1000 + "]" * 1000 + "\n"
+    refused = await put_config(api, deep_yaml)
+    assert refused.status_code == 422 and "nests deeper than" in refused.json()["detail"]
+
+    deep_json = '{"agent": "bob", "query": "q", "x": ' + "[" * 1000 + "]" * 1000 + "}"
+    for path in ("retrieve", "learn", "heuristics"):
+        response = await api.client.post(f"/v1/projects/my-team/{path}", content=deep_json,
+                                         headers={"content-type": "application/json"})  # fmt: skip
+        assert response.status_code == 400, (path, response.text)
+        assert "nests too deeply" in response.json()["detail"]
+    config_json = await put_config(api, '{"agents": ' + "[" * 1000 + "]" * 1000 + "}", "application/json")
+    assert config_json.status_code == 422
+
+
+async def test_more_agents_than_the_limit_is_refused_naming_it(api: Api, database_url: str):
+    agents = {f"agent_{n}": {} for n in range(MAX_AGENTS + 1)}
+    response = await put_config(api, json.dumps({"agents": agents}), "application/json")
+    assert response.status_code == 422
+    assert f"at most {MAX_AGENTS}" in response.json()["detail"]
+    assert await agent_count(database_url) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("top_k", "5"), ("top_k", True), ("include_shared", "yes"), ("include_shared", 1), ("query", 42),
+     ("embedding", ["1"] * 384), ("embedding", [True] * 384)],
+)  # fmt: skip
+async def test_request_types_are_strict(api: Api, field: str, value):
+    await api.apply(guide_example())
+    response = await api.client.post(
+        "/v1/projects/my-team/retrieve", json={"agent": "tech_lead", "query": "q", field: value}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"].startswith(field)
+
+
+async def test_config_types_are_strict_and_storage_is_bounded(api: Api, database_url: str):
+    for text in ("agents:\n  bob:\n    min_occurrences_for_heuristic: '3'\n", "project_id: 7\nagents:\n  bob: {}\n",
+                 "alma:\n  storage: " + "x" * 201 + "\nagents:\n  bob: {}\n", "alma:\n  storage: [a, b]\nagents:\n  bob: {}\n"):  # fmt: skip
+        response = await put_config(api, text)
+        assert response.status_code == 422, (text[:60], response.text)
+    assert await agent_count(database_url) == 0
+
+
+async def test_a_body_is_read_only_as_the_type_it_declares(api: Api, database_url: str):
+    await api.apply(guide_example())
+    learn = {"agent": "tech_lead", "task": "t", "outcome": "success", "strategy_used": "s"}
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "application/yaml"):
+        response = await api.client.post("/v1/projects/my-team/learn", content=json.dumps(learn),
+                                         headers={"content-type": content_type})  # fmt: skip
+        assert response.status_code == 415, response.text
+        assert "Content-Type: application/json" in response.json()["detail"]
+    config = await put_config(api, guide_example(), "text/plain")
+    assert config.status_code == 415
+    assert (await api.client.post("/v1/projects/my-team/learn", json=learn)).status_code == 201
+
+
+@pytest.mark.parametrize("name", ["tech_lead%0A", "tech_lead%0D%0A", "tech_lead%00"])
+async def test_a_name_with_a_trailing_newline_is_refused_in_queries_and_paths(api: Api, name: str):
+    await api.apply(guide_example())
+    for path in (f"/v1/projects/my-team/memories/outcomes?agent={name}", f"/v1/projects/my-team/agents/{name}",
+                 f"/v1/projects/{name}/agents"):  # fmt: skip
+        response = await api.client.get(path, headers=api.client.auth.headers_for("my-team"))
+        assert response.status_code == 422, (path, response.text)
+
+
+class Recording:
+    """A pool that records the statements run through it, then runs them."""
+
+    def __init__(self, pool) -> None:
+        self.pool = pool
+        self.statements: list[str] = []
+
+    def __getattr__(self, name):
+        method = getattr(self.pool, name)
+
+        async def run(statement, *args, **kwargs):
+            self.statements.append(statement)
+            return await method(statement, *args, **kwargs)
+
+        return run
+
+
+async def test_a_wrong_secret_writes_nothing_and_does_the_same_work_as_an_unknown_prefix(api: Api, database_url: str):
+    await api.apply(guide_example())
+    created = await api.client.post("/v1/projects/my-team/keys", json={"role": "agent", "agent": "qa_engineer"})
+    key = created.json()["key"]
+    store = api.client.app.state.key_store
+    store.pool = recording = Recording(store.pool)
+    request = {"agent": "qa_engineer", "query": "q"}
+
+    attempts = {"wrong secret": key[:18] + "x" * 43, "unknown prefix": "alma_0123456789ab_" + "x" * 43}
+    done = {}
+    for label, attempt in attempts.items():
+        recording.statements.clear()
+        response = await api.client.post("/v1/projects/my-team/retrieve", json=request,
+                                         headers={"Authorization": f"Bearer {attempt}"})  # fmt: skip
+        assert response.status_code == 401, label
+        done[label] = list(recording.statements)
+    assert done["wrong secret"] == done["unknown prefix"], "both refusals must do the same work"
+    code = [line for statement in done["wrong secret"] for line in statement.splitlines() if not line.startswith("--")]
+    assert code and not any(word in line.upper() for line in code for word in ("UPDATE", "INSERT", "DELETE"))
+    connection = await asyncpg.connect(database_url)
+    try:
+        assert await connection.fetchval("SELECT last_used_at FROM api_keys WHERE agent = 'qa_engineer'") is None
+    finally:
+        await connection.close()
+
+    ok = await api.client.post("/v1/projects/my-team/retrieve", json=request, headers={"Authorization": f"Bearer {key}"})
+    assert ok.status_code == 200
+    connection = await asyncpg.connect(database_url)
+    try:
+        assert await connection.fetchval("SELECT last_used_at FROM api_keys WHERE agent = 'qa_engineer'") is not None
+    finally:
+        await connection.close()
