@@ -48,7 +48,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        pool = await open_pool(resolve_database_url(settings), settings.pool_min_size, settings.pool_size)
+        pool = await open_pool(
+            resolve_database_url(settings), settings.pool_min_size, settings.pool_size, settings.database_timeout
+        )
         try:
             repository = MemoryRepository(
                 pool,

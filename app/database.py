@@ -91,8 +91,11 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     so asyncpg's default RESET ALL would be one more round trip per request for nothing."""
 
 
-async def open_pool(database_url: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
-    """A pool whose connections speak pgvector and decode jsonb."""
+async def open_pool(
+    database_url: str, min_size: int = 2, max_size: int = 10, timeout: float | None = None
+) -> asyncpg.Pool:
+    """A pool whose connections speak pgvector and decode jsonb. `timeout` bounds each connect and each
+    statement (the service's requests: a hung database is a 503 within seconds); None lets them run (tools)."""
     try:
         return await asyncpg.create_pool(
             database_url,
@@ -100,7 +103,8 @@ async def open_pool(database_url: str, min_size: int = 2, max_size: int = 10) ->
             max_size=max_size,
             init=_init_connection,
             reset=_keep_session,
-            command_timeout=60,
+            command_timeout=timeout,
+            timeout=timeout or 60,  # connecting
             server_settings={
                 # an HNSW scan with a permission filter keeps going until enough rows pass (pgvector >= 0.8)
                 "hnsw.iterative_scan": "relaxed_order",

@@ -152,6 +152,7 @@ DATABASE_DOWN = (
     asyncpg.AdminShutdownError,
     asyncpg.InternalClientError,  # a connection left mid-operation when the server went away
     OSError,
+    TimeoutError,  # a statement past ALMA_DATABASE_TIMEOUT: the database hangs
 )
 
 

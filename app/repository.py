@@ -5,6 +5,7 @@ It knows nothing of HTTP; it raises the domain errors of app.errors.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,8 @@ from app.queries import Queries
 from app.sharing import Edge, edge_warning
 from app.ranking import Ranking
 
+READY_SECONDS = 2.0  # /ready answers within this, whatever the database does
+LONG_STATEMENT_SECONDS = 120.0  # for the few statements whose work grows with a large project's config
 MAX_LISTED_GRANTS = 1_000  # grants spelt out in a config's answer; the counts beside them are exact
 MAX_SHARING_WARNINGS = 100  # one-sided declarations spelt out in a config's answer; the rest are counted
 MEMORY_KINDS = ("heuristics", "outcomes", "domain_knowledge", "anti_patterns", "preferences")
@@ -77,7 +80,8 @@ class MemoryRepository:
     async def not_ready(self, expected_schema: str) -> str | None:
         """Why the service cannot serve now (database unreachable or not migrated), or None."""
         try:
-            version = await self.pool.fetchval(self.q.schema_version, timeout=2)
+            async with asyncio.timeout(READY_SECONDS):  # the whole check, connection included
+                version = await self.pool.fetchval(self.q.schema_version)
         except asyncpg.UndefinedTableError:
             version = None
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
@@ -110,10 +114,14 @@ class MemoryRepository:
                 keys_revoked = [row["prefix"] for row in await connection.fetch(self.q.revoke_agent_keys, project_id, removed)]
             if created or updated or removed:
                 await connection.execute(self.q.tune_for_grants)
-                grants = await connection.fetchrow(self.q.rebuild_grants, project_id, MAX_LISTED_GRANTS)
+                grants = await connection.fetchrow(
+                    self.q.rebuild_grants, project_id, MAX_LISTED_GRANTS, timeout=LONG_STATEMENT_SECONDS
+                )
             else:  # the same agents declare the same: the grants stand as they are
                 grants = await connection.fetchrow(self.q.current_grants, project_id, MAX_LISTED_GRANTS)
-            silent = await connection.fetch(self.q.silent_edges, project_id, MAX_SHARING_WARNINGS)
+            silent = await connection.fetch(
+                self.q.silent_edges, project_id, MAX_SHARING_WARNINGS, timeout=LONG_STATEMENT_SECONDS
+            )
         warnings = [edge_warning(project_id, e["source"], e["reader"], e["inherited"], e["status"]) for e in silent]
         if silent and silent[0]["total"] > len(silent):
             warnings.append(f"… and {silent[0]['total'] - len(silent):,} more declarations along which no memory "
@@ -415,13 +423,14 @@ class MemoryRepository:
 
     async def agent_edges(self, project_id: str, agent: str) -> list[Edge]:
         """The agent's declared sharing edges, classified by sharing_edges()."""
-        return [Edge(**row) for row in await self.pool.fetch(self.q.agent_edges, project_id, agent)]
+        rows = await self.pool.fetch(self.q.agent_edges, project_id, agent, timeout=LONG_STATEMENT_SECONDS)
+        return [Edge(**row) for row in rows]
 
     async def sharing_graph(self, project_id: str) -> tuple[int, bytes]:
         """(edge count, the graph's JSON) as the database writes it; 404 for an unknown project."""
         async with self.pool.acquire() as connection:
             await self._require_project(connection, project_id)
-            row = await connection.fetchrow(self.q.sharing_graph, project_id)
+            row = await connection.fetchrow(self.q.sharing_graph, project_id, timeout=LONG_STATEMENT_SECONDS)
         return row["edge_count"], row["graph"]
 
     async def memory_counts(self, project_id: str) -> dict[str, dict[str, int]]:

@@ -86,3 +86,54 @@ async def test_database_restart_under_load_loses_no_acknowledged_write():
             await connection.close()
         assert len(acknowledged) > 20
         assert set(acknowledged) <= stored, "every acknowledged write survived the restart"
+
+
+def _postgres_processes(data_dir: Path) -> list[int]:
+    """The embedded server's postmaster and its children."""
+    import subprocess
+
+    postmaster = int((Path(data_dir).resolve() / "pgdata" / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
+    return [postmaster, *map(int, children)]
+
+
+async def test_a_hung_database_is_a_503_within_seconds_and_ready_keeps_its_timeout():
+    import os
+    import signal
+
+    with tempfile.TemporaryDirectory(prefix="alma-hung-") as data_dir:
+        url = start_embedded(Path(data_dir), cleanup_mode="delete")
+        await asyncio.to_thread(migrate, url)
+        with live_server(create_app(settings_for(url, pool_size=4, database_timeout=1.5))) as base:
+            async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+                operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+                created = await client.post("/v1/projects", json={"project_id": "my-team"}, headers=operator)
+                client.headers["Authorization"] = f"Bearer {created.json()['admin_key']['key']}"
+                applied = await client.put("/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
+                                           headers={"content-type": "application/yaml"})  # fmt: skip
+                assert applied.status_code == 200
+                request = {"agent": "qa_engineer", "query": "login"}
+                assert (await client.post("/v1/projects/my-team/retrieve", json=request)).status_code == 200
+
+                stopped = _postgres_processes(data_dir)
+                for pid in stopped:
+                    os.kill(pid, signal.SIGSTOP)  # hung, not closed: connections stay open, nothing answers
+                try:
+                    started = time.monotonic()
+                    hung = await client.post("/v1/projects/my-team/retrieve", json=request)
+                    retrieve_seconds = time.monotonic() - started
+                    started = time.monotonic()
+                    ready = await client.get("/ready")
+                    ready_seconds = time.monotonic() - started
+                finally:
+                    for pid in stopped:
+                        os.kill(pid, signal.SIGCONT)
+                assert hung.status_code == 503, hung.text
+                assert hung.json()["type"] == "urn:alma:problem:database-unavailable"
+                assert retrieve_seconds < 5, retrieve_seconds
+                assert ready.status_code == 503 and ready_seconds < 3, ready_seconds
+
+                deadline = time.monotonic() + 20
+                while (await client.post("/v1/projects/my-team/retrieve", json=request)).status_code != 200:
+                    assert time.monotonic() < deadline, "the service did not recover after the database did"
+                    await asyncio.sleep(0.2)
