@@ -33,6 +33,7 @@ from app.observability import (
 )
 from app.queries import queries
 from app.key_store import KeyStore
+from app.limits import ProjectLimiter
 from app.repository import MemoryRepository
 from app.service import MemoryService
 from app.settings import Settings
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             watch_pool(pool)
             operator_key = settings.operator_key.get_secret_value() if settings.operator_key else None
             app.state.key_store = KeyStore(pool, queries, settings.auth_required, operator_key)
+            app.state.limiter = ProjectLimiter(settings.project_in_flight)
             if not settings.auth_required:
                 log.warning(
                     "Running OPEN: no API keys are required (embedded database, listening on %s only). "

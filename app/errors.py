@@ -78,6 +78,11 @@ class DeploymentMismatch(AlmaError):
     status, slug, title = 409, "deployment-mismatch", "Another embedder's database"
 
 
+class TooBusy(AlmaError):
+    status, slug, title = 429, "too-many-requests", "Too many requests in flight"
+    headers = {"Retry-After": "1"}
+
+
 class UnsupportedMediaType(AlmaError):
     status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
 

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64, description="Service processes (`alma serve`).")
     pool_min_size: int = Field(default=2, ge=1)
     pool_size: int = Field(default=10, ge=1, description="Largest number of database connections.")
+    project_in_flight: int = Field(
+        default=8, ge=1, le=1000,
+        description="Requests of one project a service process handles at once; more are answered 429.",
+    )
     database_timeout: float = Field(
         default=5.0, gt=0, le=600,
         description="Seconds a request's statement (or a new connection) may take; past it the answer is 503.",

@@ -1,5 +1,6 @@
 """What controllers receive through Litestar's dependency injection."""
 
+from collections.abc import AsyncGenerator
 from typing import Annotated
 
 from litestar import Request
@@ -21,11 +22,14 @@ def provide_service(state: State) -> MemoryService:
     return state.service
 
 
-async def provide_caller(request: Request, state: State) -> Caller:
-    """Who is calling: from the Bearer key, or the open caller where keys are not required."""
+async def provide_caller(request: Request, state: State) -> AsyncGenerator[Caller, None]:
+    """Who is calling: from the Bearer key, or the open caller where keys are not required. The call then
+    holds one of its project's in-flight slots until it is answered (429 when they are all taken)."""
     caller = await state.key_store.identify(request.headers.get("authorization"))
     request.state.caller = caller
-    return caller
+    project = caller.project_id or request.path_params.get("project_id")
+    with state.limiter.slot(project if caller.role != "operator" else None):
+        yield caller
 
 
 CurrentCaller = NamedDependency[Caller]
