@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             watch_pool(pool)
             operator_key = settings.operator_key.get_secret_value() if settings.operator_key else None
             app.state.key_store = KeyStore(pool, queries, settings.auth_required, operator_key)
-            app.state.limiter = ProjectLimiter(settings.project_in_flight)
+            app.state.limiter = ProjectLimiter(settings.project_in_flight, settings.project_wait_seconds)
             if not settings.auth_required:
                 log.warning(
                     "Running OPEN: no API keys are required (embedded database, listening on %s only). "

@@ -76,8 +76,11 @@ class Settings(BaseSettings):
     pool_min_size: int = Field(default=2, ge=1)
     pool_size: int = Field(default=10, ge=1, description="Largest number of database connections.")
     project_in_flight: int = Field(
-        default=8, ge=1, le=1000,
-        description="Requests of one project a service process handles at once; more are answered 429.",
+        default=4, ge=1, le=1000,
+        description="Requests of one project a service process handles at once; more wait their turn.",
+    )
+    project_wait_seconds: float = Field(
+        default=2.0, gt=0, le=60, description="How long a request waits for its project's turn before a 429."
     )
     database_timeout: float = Field(
         default=5.0, gt=0, le=600,

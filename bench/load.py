@@ -1,7 +1,8 @@
 """HTTP load generator, run as its own process so it does not share the service's event loop.
 
 Usage: python bench/load.py URL CONCURRENCY SECONDS REQUESTS_FILE
-  REQUESTS_FILE is a JSON list of [path, body] pairs, POSTed round-robin.
+  REQUESTS_FILE is a JSON list of [path, body] pairs, POSTed round-robin; ALMA_API_KEY, when set, is sent
+  as the Bearer key.
 Prints one JSON object: requests, errors, requests_per_second, p50_ms, p95_ms, p99_ms.
 
 Requests are encoded once up front and sent over plain keep-alive HTTP/1.1 connections: a full HTTP client
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 from urllib.parse import urlsplit
@@ -25,7 +27,9 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 def encode(host: str, path: str, body: dict) -> bytes:
     payload = json.dumps(body, separators=(",", ":")).encode()
-    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+    key = os.environ.get("ALMA_API_KEY")
+    authorization = f"Authorization: Bearer {key}\r\n" if key else ""
+    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n{authorization}"
             f"Content-Length: {len(payload)}\r\n\r\n")  # fmt: skip
     return head.encode() + payload
 
@@ -51,6 +55,7 @@ async def run(url: str, concurrency: int, seconds: float, requests: list[tuple[s
     encoded = [encode(parts.netloc, path, body) for path, body in requests]
     latencies: list[float] = []
     errors = 0
+    statuses: dict[int, int] = {}
     counter = iter(range(10**9))
     deadline = time.perf_counter() + seconds
 
@@ -63,6 +68,7 @@ async def run(url: str, concurrency: int, seconds: float, requests: list[tuple[s
                 started = time.perf_counter()
                 status = await exchange(reader, writer, request)
                 latencies.append((time.perf_counter() - started) * 1000)
+                statuses[status] = statuses.get(status, 0) + 1
                 if status >= 300:
                     errors += 1
         finally:
@@ -76,6 +82,7 @@ async def run(url: str, concurrency: int, seconds: float, requests: list[tuple[s
         "concurrency": concurrency,
         "requests": len(latencies),
         "errors": errors,
+        "statuses": statuses,
         "requests_per_second": round(len(latencies) / elapsed, 1),
         "p50_ms": round(percentile(latencies, 0.50), 3),
         "p95_ms": round(percentile(latencies, 0.95), 3),

@@ -1,5 +1,5 @@
-"""Fair share: one project's burst is answered 429 past its in-flight share, and never another project's
-requests. Over a real server: the in-process client would serve one request at a time."""
+"""Fair share: one project's burst waits for its in-flight share and is answered 429 when the wait is too
+long, never another project's requests. Over a real server: the in-process client serves one at a time."""
 
 import asyncio
 
@@ -21,7 +21,7 @@ async def project_client(base: str, project: str) -> httpx.AsyncClient:
 
 
 async def test_a_burst_past_the_projects_share_is_429_and_the_other_project_is_served(database_url: str):
-    with live_server(create_app(settings_for(database_url, project_in_flight=2))) as base:
+    with live_server(create_app(settings_for(database_url, project_in_flight=2, project_wait_seconds=0.02))) as base:
         noisy, quiet = await project_client(base, "noisy"), await project_client(base, "quiet")
         body = {"agent": "junior_developer", "query": "Implement user authentication", "top_k": 10}
 

@@ -24,11 +24,11 @@ def provide_service(state: State) -> MemoryService:
 
 async def provide_caller(request: Request, state: State) -> AsyncGenerator[Caller, None]:
     """Who is calling: from the Bearer key, or the open caller where keys are not required. The call then
-    holds one of its project's in-flight slots until it is answered (429 when they are all taken)."""
+    holds one of its project's in-flight slots until it is answered (see app.limits)."""
     caller = await state.key_store.identify(request.headers.get("authorization"))
     request.state.caller = caller
     project = caller.project_id or request.path_params.get("project_id")
-    with state.limiter.slot(project if caller.role != "operator" else None):
+    async with state.limiter.slot(project if caller.role != "operator" else None):
         yield caller
 
 

@@ -1,10 +1,13 @@
-"""A big config next to a small tenant: how long a 1,000-agent full mesh takes to apply and to draw, and what
-another tenant's retrieve latency is meanwhile (over a real `alma serve`, keys required).
+"""Hostile neighbours, over a real `alma serve` with keys required, next to a small tenant (the guide's team)
+that retrieves back to back from its own thread; its latency is measured idle and during each of:
 
-    .venv/bin/python bench/big_config.py [--agents 1000] [--out bench/results]
+- a big config: a 1,000-agent full mesh applied, then its sharing graph drawn (JSON);
+- a noisy neighbour: another project retrieving at concurrency 64 from its own process (bench/load.py).
+
+    .venv/bin/python bench/tenants.py [--agents 1000] [--noisy-seconds 10] [--out bench/results]
 
 The mesh is written as the adversarial report wrote it: every agent's `share_with` and `inherit_from` one YAML
-anchor naming all agents. The other tenant is the guide's team, retrieving in a loop from its own thread.
+anchor naming all agents.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ class Neighbour(threading.Thread):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=1000)
+    parser.add_argument("--noisy-seconds", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="alma-bench-") as workdir:
@@ -75,16 +79,21 @@ def main() -> None:
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            figures = measure(base, options.agents)
+            figures = measure(base, options.agents, options.noisy_seconds)
         finally:
             service.send_signal(2)
             service.wait(timeout=60)
     print(json.dumps(figures, indent=2))
     options.out.mkdir(parents=True, exist_ok=True)
-    (options.out / f"big_config_{options.agents}.json").write_text(json.dumps(figures, indent=2) + "\n")
+    (options.out / f"tenants_{options.agents}.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
-def measure(base: str, agents: int) -> dict:
+def summary(latencies: list[float]) -> dict:
+    return {"n": len(latencies), "p50_ms": round(statistics.median(latencies), 2),
+            "p99_ms": round(percentile(latencies, 0.99), 2), "max_ms": round(max(latencies), 2)}  # fmt: skip
+
+
+def measure(base: str, agents: int, noisy_seconds: float) -> dict:
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -96,15 +105,17 @@ def measure(base: str, agents: int) -> dict:
         time.sleep(0.2)
     operator = {"Authorization": f"Bearer {OPERATOR}"}
     keys = {}
-    for project in ("small-team", "mesh"):
+    for project in ("small-team", "mesh", "noisy-team"):
         created = httpx.post(f"{base}/v1/projects", json={"project_id": project}, headers=operator).json()
         keys[project] = created["admin_key"]["key"]
-    small = {"Authorization": f"Bearer {keys['small-team']}"}
-    guide = (ROOT / "examples" / ".alma" / "config.yaml").read_text().replace("my-team", "small-team")
-    assert httpx.put(f"{base}/v1/projects/small-team/config", content=guide, headers=small).status_code == 200
-    for agent in ("tech_lead", "senior_developer", "junior_developer"):
-        body = {"agent": agent, "task": "Implement user authentication", "outcome": "success", "strategy_used": agent}
-        assert httpx.post(f"{base}/v1/projects/small-team/learn", json=body, headers=small).status_code == 201
+    for project in ("small-team", "noisy-team"):
+        signed = {"Authorization": f"Bearer {keys[project]}", "content-type": "application/yaml"}
+        guide = (ROOT / "examples" / ".alma" / "config.yaml").read_text().replace("my-team", project)
+        assert httpx.put(f"{base}/v1/projects/{project}/config", content=guide, headers=signed).status_code == 200
+        for agent in ("tech_lead", "senior_developer", "junior_developer"):
+            body = {"agent": agent, "task": "Implement user authentication", "outcome": "success", "strategy_used": agent}
+            response = httpx.post(f"{base}/v1/projects/{project}/learn", json=body, headers={"Authorization": signed["Authorization"]})
+            assert response.status_code == 201, response.text
 
     neighbour = Neighbour(base, keys["small-team"])
     neighbour.start()
@@ -122,10 +133,21 @@ def measure(base: str, agents: int) -> dict:
     assert drawn.status_code == 200, drawn.text[:500]
     busy_end = time.perf_counter()
     time.sleep(1)
+
+    noisy_started = time.perf_counter()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as requests:
+        json.dump([["/v1/projects/noisy-team/retrieve",
+                    {"agent": "junior_developer", "query": "Implement user authentication", "top_k": 5}]], requests)  # fmt: skip
+    noisy = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py"), base, "64", str(noisy_seconds), requests.name],
+                           env={**os.environ, "ALMA_API_KEY": keys["noisy-team"]}, capture_output=True, text=True,
+                           check=True)  # fmt: skip
+    noisy_end = time.perf_counter()
+    time.sleep(0.5)
     neighbour.running = False
     neighbour.join()
     idle = neighbour.during(0, idle_end)
     busy = neighbour.during(started, busy_end)
+    during_noisy = neighbour.during(noisy_started + 1, noisy_end)  # past the load generator's start
     return {
         "agents": agents,
         "config_bytes": len(text),
@@ -133,10 +155,11 @@ def measure(base: str, agents: int) -> dict:
         "apply_seconds": round(apply_seconds, 3),
         "graph_seconds": round(graph_seconds, 3),
         "graph_bytes": len(drawn.content),
-        "neighbour_idle": {"n": len(idle), "p50_ms": round(statistics.median(idle), 2), "p99_ms": round(percentile(idle, 0.99), 2)},
-        "neighbour_during": {"n": len(busy), "p50_ms": round(statistics.median(busy), 2), "p99_ms": round(percentile(busy, 0.99), 2),
-                             "max_ms": round(max(busy), 2)},
-    }  # fmt: skip
+        "small_tenant_idle": summary(idle),
+        "small_tenant_during_big_config": summary(busy),
+        "noisy_tenant_at_concurrency_64": json.loads(noisy.stdout),
+        "small_tenant_during_noisy_tenant": summary(during_noisy),
+    }
 
 
 if __name__ == "__main__":
