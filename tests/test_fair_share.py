@@ -21,14 +21,14 @@ async def project_client(base: str, project: str) -> httpx.AsyncClient:
 
 
 async def test_a_burst_past_the_projects_share_is_429_and_the_other_project_is_served(database_url: str):
-    with live_server(create_app(settings_for(database_url, project_in_flight=2, project_wait_seconds=0.02))) as base:
+    with live_server(create_app(settings_for(database_url, project_in_flight=2, project_wait_seconds=0.001))) as base:
         noisy, quiet = await project_client(base, "noisy"), await project_client(base, "quiet")
         body = {"agent": "junior_developer", "query": "Implement user authentication", "top_k": 10}
 
         async def retrieve(client: httpx.AsyncClient, project: str) -> httpx.Response:
             return await client.post(f"/v1/projects/{project}/retrieve", json=body)
 
-        for _ in range(3):  # a few rounds: each is 40 requests of one project at once, and the other's
+        for _ in range(5):  # a few rounds: each is 40 requests of one project at once, and the other's
             burst = [retrieve(noisy, "noisy") for _ in range(40)]
             answers = await asyncio.gather(*burst, *[retrieve(quiet, "quiet") for _ in range(2)])
             noisy_answers, quiet_answers = answers[:40], answers[40:]

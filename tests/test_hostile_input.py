@@ -163,3 +163,18 @@ async def test_a_wrong_secret_writes_nothing_and_does_the_same_work_as_an_unknow
         assert await connection.fetchval("SELECT last_used_at FROM api_keys WHERE agent = 'qa_engineer'") is not None
     finally:
         await connection.close()
+
+
+async def test_memory_ids_reveal_nothing_of_other_tenants_writes(api: Api):
+    """Ids are random below 2^53: a tenant cannot count another's writes between two of its own."""
+    other = guide_example().replace("my-team", "other-team")
+    await api.apply(guide_example())
+    await api.apply(other, project="other-team")
+    first = (await api.learn("tech_lead", "Design the queue", "one topic per event"))["outcome"]["id"]
+    for n in range(20):
+        response = await api.client.post("/v1/projects/other-team/learn", json={
+            "agent": "tech_lead", "task": f"task {n}", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+        assert response.status_code == 201
+    second = (await api.learn("tech_lead", "Design the cache", "write through"))["outcome"]["id"]
+    assert abs(second - first) > 1_000, "consecutive ids would count the other tenant's 20 writes"
+    assert 0 < first < 2**53 and 0 < second < 2**53

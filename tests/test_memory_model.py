@@ -3,8 +3,11 @@
 import asyncio
 
 import asyncpg
+import httpx
+import pytest
 
-from tests.conftest import EXAMPLE_CONFIG, Api
+from app.asgi import create_app
+from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, Api, live_server, settings_for
 
 SCOPED = """
 agents:
@@ -50,15 +53,25 @@ async def test_different_task_types_or_strategies_do_not_merge(api: Api):
     assert other_strategy["heuristic"] is None
 
 
-async def test_fifty_concurrent_learns_leave_exact_counts(api: Api, database_url: str):
-    await api.apply(EXAMPLE_CONFIG.read_text())
+async def test_fifty_concurrent_learns_leave_exact_counts(database_url: str):
+    """Over a real server: the in-process client would serve the learns one at a time."""
     strategy = "Retry the flaky integration test with a fresh database"
+    with live_server(create_app(settings_for(database_url, project_in_flight=50))) as base:
+        operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+        created = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=operator).json()
+        async with httpx.AsyncClient(base_url=base, timeout=60,
+                                     headers={"Authorization": f"Bearer {created['admin_key']['key']}"}) as client:  # fmt: skip
+            applied = await client.put("/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
+                                       headers={"content-type": "application/yaml"})  # fmt: skip
+            assert applied.status_code == 200
 
-    async def one(n: int) -> None:
-        await api.learn("qa_engineer", f"Run integration suite {n}", strategy, "success" if n % 5 else "failure",
-                        task_type="testing_strategies")  # fmt: skip
+            async def one(n: int) -> None:
+                response = await client.post("/v1/projects/my-team/learn", json={
+                    "agent": "qa_engineer", "task": f"Run integration suite {n}", "strategy_used": strategy,
+                    "outcome": "success" if n % 5 else "failure", "task_type": "testing_strategies"})  # fmt: skip
+                assert response.status_code == 201, response.text
 
-    await asyncio.gather(*(one(n) for n in range(50)))
+            await asyncio.gather(*(one(n) for n in range(50)))
 
     connection = await asyncpg.connect(database_url)
     try:
@@ -262,7 +275,7 @@ async def test_stats_count_own_and_inherited_memories_per_source(api: Api):
     assert stats["inherited"]["outcomes"] == 2 and stats["inherited"]["heuristics"] == 1
 
 
-async def test_ranking_weighs_confidence_and_breaks_ties_by_id(api: Api):
+async def test_ranking_weighs_confidence_and_breaks_ties_by_id(api: Api, database_url: str):
     await api.apply(EXAMPLE_CONFIG.read_text())
     ids = []
     for agent, confidence in (("tech_lead", 0.2), ("senior_developer", 0.9), ("tech_lead", 0.9)):
@@ -270,12 +283,17 @@ async def test_ranking_weighs_confidence_and_breaks_ties_by_id(api: Api):
             "agent": agent, "condition": "implementing authentication", "strategy": f"{agent} {confidence}",
             "confidence": confidence})  # fmt: skip
         ids.append(response.json()["id"])
+    connection = await asyncpg.connect(database_url)
+    try:  # the same moment for all: the two of confidence 0.9 now score exactly alike
+        await connection.execute("UPDATE heuristics SET last_validated = '2026-01-01', updated_at = '2026-01-01'")
+    finally:
+        await connection.close()
     slice_ = await api.retrieve("junior_developer", "implementing authentication", top_k=10)
     ranked = [item["id"] for item in slice_["heuristics"]]
-    assert ranked[-1] == ids[0], "the low-confidence heuristic ranks last"
     scores = [item["score"] for item in slice_["heuristics"]]
     assert scores == sorted(scores, reverse=True)
-    assert set(ranked[:2]) == {ids[1], ids[2]}
+    assert scores[0] == scores[1], "a tie"
+    assert ranked == [*sorted(ids[1:]), ids[0]], "ties go to the lower id; the low-confidence heuristic ranks last"
 
 
 async def test_a_prolific_source_does_not_crowd_out_a_relevant_one(api: Api):
@@ -318,3 +336,40 @@ async def test_prompt_text_has_sections_and_respects_the_token_budget(api: Api):
     assert len(tight["prompt"]) <= 400
     assert tight["prompt"].startswith("## Strategies that worked")
     assert (await api.retrieve("junior_developer", "x"))["prompt"] is None
+
+
+# kind -> (a body the tech lead writes, a change of one of its fields)
+OWNED = {
+    "heuristics": ({"condition": "reviewing a design", "strategy": "ask for the data flow"}, {"strategy": "skip it"}),
+    "outcomes": (None, {"feedback": "not mine to judge"}),
+    "domain-knowledge": ({"domain": "architecture", "fact": "tokens expire after a day"}, {"fact": "they never do"}),
+    "anti-patterns": ({"pattern": "sharing one database user", "why_bad": "no audit"}, {"why_bad": "it is fine"}),
+    "preferences": ({"user_id": "ana", "category": "style", "preference": "short answers"}, {"preference": "long"}),
+}
+
+
+@pytest.mark.parametrize("kind", OWNED)
+async def test_only_the_writer_changes_or_deletes_a_memory_of_any_kind(api: Api, kind: str):
+    """tech_lead writes; junior_developer, who may read it, may neither change nor delete it (403 naming the
+    owner); the owner may."""
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    body, change = OWNED[kind]
+    if body is None:
+        memory_id = (await api.learn("tech_lead", "Design the queue", "one topic per event"))["outcome"]["id"]
+    else:
+        created = await api.client.post(f"/v1/projects/my-team/{kind}", json={"agent": "tech_lead", **body})
+        assert created.status_code == 201, created.text
+        memory_id = created.json()["id"]
+    path = f"/v1/projects/my-team/memories/{kind}/{memory_id}"
+
+    if kind != "preferences":  # preferences are the project's; an agent-owned memory must be shared to be seen
+        assert (await api.client.get(path, params={"agent": "junior_developer"})).status_code == 200
+    refused = [await api.client.patch(path, json={"agent": "junior_developer", **change}),
+               await api.client.delete(path, params={"agent": "junior_developer"})]  # fmt: skip
+    for response in refused:
+        assert response.status_code == 403, response.text
+        assert response.json()["type"] == "urn:alma:problem:not-owner"
+        assert response.json()["owner"] == "tech_lead"
+    assert (await api.client.patch(path, json={"agent": "tech_lead", **change})).status_code == 200
+    assert (await api.client.delete(path, params={"agent": "tech_lead"})).status_code in (200, 204)
+    assert (await api.client.get(path, params={"agent": "tech_lead"})).status_code == 404

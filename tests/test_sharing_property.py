@@ -1,8 +1,14 @@
-"""The mutual-consent rule against an independent oracle, over hundreds of random projects.
+"""The mutual-consent rule against an independent oracle, over many random projects, on every memory kind and
+every query path.
 
-For random agents, `share_with` / `inherit_from` graphs (naming non-agents too) and memories, in two
-projects that use the same agent names, every reader's retrieve must return exactly the memories the rule
-allows: zero leaks, zero misses.
+For random agents, `share_with` / `inherit_from` graphs (naming non-agents too) and memories of all five
+kinds, in two projects that use the same agent and user names, every reader must get exactly what the rule
+allows — zero leaks, zero misses — from a retrieve on the exact path, a retrieve on the nearest-neighbour
+(HNSW) path (forced by a threshold of one memory), a listing, and reading one memory by id.
+
+The agent-owned kinds (heuristics, outcomes, domain knowledge, anti-patterns) follow mutual consent between
+agents. Preferences belong to a user of the project: any agent of the project that asks for a user's
+preferences gets all of them, whichever agent recorded them, and no other project's.
 """
 
 import itertools
@@ -13,20 +19,40 @@ from hypothesis import strategies as st
 
 from app.database import open_pool
 from app.embeddings import HashingEmbedder
-from app.models import BulkLearnRequest, LearnRequest, ProjectConfig, RetrieveRequest
+from app.errors import MemoryNotFound
+from app.models import (
+    AntiPatternCreate,
+    BulkLearnRequest,
+    DomainKnowledgeCreate,
+    HeuristicCreate,
+    LearnRequest,
+    PreferenceCreate,
+    ProjectConfig,
+    RetrieveRequest,
+)
 from app.queries import queries
+from app.ranking import Ranking
 from app.repository import MemoryRepository
 from app.service import MemoryService
 
 NAMES = ["ada", "bob", "cy", "dee", "eve", "fay"]
+USERS = ["u1", "u2"]
+# kind as a path names it -> (the retrieve answer's attribute, the item's text field)
+AGENT_KINDS = {
+    "heuristics": ("heuristics", "condition"),
+    "outcomes": ("outcomes", "task"),
+    "domain-knowledge": ("domain_knowledge", "fact"),
+    "anti-patterns": ("anti_patterns", "pattern"),
+}
 names = st.sampled_from(NAMES)
 agent_settings = st.fixed_dictionaries(
     {"share_with": st.lists(names, unique=True, max_size=4), "inherit_from": st.lists(names, unique=True, max_size=4)}
 )
 projects = st.fixed_dictionaries(
     {
-        "agents": st.dictionaries(names, agent_settings, min_size=1, max_size=6),
-        "memories": st.dictionaries(names, st.integers(min_value=0, max_value=3)),
+        "agents": st.dictionaries(names, agent_settings, min_size=1, max_size=5),
+        "memories": st.dictionaries(names, st.integers(min_value=0, max_value=2)),
+        "preferences": st.lists(st.tuples(names, st.sampled_from(USERS)), max_size=4),
     }
 )
 
@@ -39,44 +65,100 @@ def allowed(agents: dict, reader: str, source: str, include_shared: bool) -> boo
 
 
 @pytest.fixture
-async def service(database_url: str):
+async def services(database_url: str):
+    """The same database through two services: exact ranking, and ranking from the HNSW index at once."""
     pool = await open_pool(database_url, 1, 4)
-    yield MemoryService(MemoryRepository(pool, queries), HashingEmbedder(32))
+    embedder = HashingEmbedder(32)
+    exact = MemoryService(MemoryRepository(pool, queries), embedder)
+    nearest = MemoryService(MemoryRepository(pool, queries, ranking=Ranking(approximate_from=1)), embedder)
+    await exact.repository.init_deployment(embedder)
+    yield exact, nearest
     await pool.close()
+
+
+async def store(service: MemoryService, project: str, spec: dict) -> tuple[dict, dict]:
+    """Apply the project and write its memories; return texts per (kind, agent) and per user, and their ids."""
+    await service.apply_config(project, ProjectConfig(agents=spec["agents"]), allow_remove_all=True)
+    agents = spec["agents"]
+    counts = {agent: count for agent, count in spec["memories"].items() if agent in agents}
+    texts: dict[tuple[str, str], set[str]] = {(kind, agent): set() for kind in AGENT_KINDS for agent in agents}
+    ids: dict[tuple[str, str], list[int]] = {}
+    outcomes = [LearnRequest(agent=agent, task=f"{project} {agent} outcome {n}", outcome="success",
+                             strategy_used=f"strategy {agent} {n}")
+                for agent, count in counts.items() for n in range(count)]  # fmt: skip
+    learned = await service.learn_many(project, BulkLearnRequest(outcomes=outcomes))
+    for result in learned.outcomes:
+        texts["outcomes", result.outcome.agent].add(result.outcome.task)
+        ids.setdefault(("outcomes", result.outcome.agent), []).append(result.outcome.id)
+    for agent, count in counts.items():
+        for n in range(count):
+            text = f"{project} {agent} memory {n}"
+            written = {
+                "heuristics": await service.add_heuristic(project, HeuristicCreate(agent=agent, condition=text, strategy="s")),
+                "domain-knowledge": await service.add_domain_knowledge(
+                    project, DomainKnowledgeCreate(agent=agent, domain="d", fact=text)),
+                "anti-patterns": await service.add_anti_pattern(project, AntiPatternCreate(agent=agent, pattern=text, why_bad="w")),
+            }  # fmt: skip
+            for kind, item in written.items():
+                texts[kind, agent].add(text)
+                ids.setdefault((kind, agent), []).append(item.id)
+    preferences: dict[str, set[str]] = {user: set() for user in USERS}
+    for n, (agent, user) in enumerate(spec["preferences"]):
+        if agent in agents:
+            text = f"{project} {user} preference {n}"
+            await service.add_preference(project, PreferenceCreate(agent=agent, user_id=user, category="c", preference=text))
+            preferences[user].add(text)
+    return {"texts": texts, "preferences": preferences}, ids
 
 
 counter = itertools.count()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=projects, second=projects)
-async def test_retrieve_returns_exactly_what_mutual_consent_allows(service: MemoryService, first: dict, second: dict):
+async def test_every_kind_and_path_returns_exactly_what_mutual_consent_allows(services, first: dict, second: dict):
+    exact, nearest = services
     run = next(counter)
-    stored: dict[str, dict[str, set[str]]] = {}
+    stored, stored_ids = {}, {}
     for project, spec in ((f"p{run}a", first), (f"p{run}b", second)):
-        await service.apply_config(project, ProjectConfig(agents=spec["agents"]))
-        outcomes = [
-            LearnRequest(agent=agent, task=f"{project} {agent} {n}", outcome="success", strategy_used=f"s{n}")
-            for agent, count in spec["memories"].items()
-            if agent in spec["agents"]
-            for n in range(count)
-        ]
-        await service.learn_many(project, BulkLearnRequest(outcomes=outcomes))
-        stored[project] = {agent: set() for agent in spec["agents"]}
-        for outcome in outcomes:
-            stored[project][outcome.agent].add(outcome.task)
+        stored[project], stored_ids[project] = await store(exact, project, spec)
 
     for project, spec in ((f"p{run}a", first), (f"p{run}b", second)):
-        agents = spec["agents"]
-        for reader, include_shared in itertools.product(agents, (True, False)):
-            answer = await service.retrieve(
-                project, RetrieveRequest(agent=reader, query="task", top_k=100, include_shared=include_shared)
-            )
-            got = {(item.agent, item.task, item.metadata.get("shared_from")) for item in answer.outcomes}
+        agents, texts = spec["agents"], stored[project]["texts"]
+        for reader, include_shared, user in itertools.product(agents, (True, False), USERS):
             expected = {
-                (source, task, None if source == reader else source)
-                for source in agents
-                if allowed(agents, reader, source, include_shared)
-                for task in stored[project][source]
-            }
-            assert got == expected, (project, reader, include_shared)
+                kind: {(source, text, None if source == reader else source)
+                       for source in agents if allowed(agents, reader, source, include_shared)
+                       for text in texts[kind, source]}
+                for kind in AGENT_KINDS
+            }  # fmt: skip
+            request = RetrieveRequest(agent=reader, query="memory outcome", top_k=100, include_shared=include_shared,
+                                      user_id=user)  # fmt: skip
+            for path, service in (("exact", exact), ("nearest", nearest)):
+                answer = await service.retrieve(project, request)
+                for kind, (attribute, field) in AGENT_KINDS.items():
+                    got = {(item.agent, getattr(item, field), item.metadata.get("shared_from"))
+                           for item in getattr(answer, attribute)}  # fmt: skip
+                    assert got == expected[kind], (project, path, kind, reader, include_shared)
+                assert {item.preference for item in answer.preferences} == stored[project]["preferences"][user], (
+                    project, path, reader, user)
+            if not include_shared:
+                continue
+            for kind, (_, field) in AGENT_KINDS.items():
+                page = await exact.list_memories(project, kind, reader, None, None, None, 500, 0)
+                got = {(item.agent, getattr(item, field), item.metadata.get("shared_from")) for item in page.items}
+                assert got == expected[kind], (project, "list", kind, reader)
+                for source in agents:
+                    for memory_id in stored_ids[project].get((kind, source), []):
+                        if allowed(agents, reader, source, True):
+                            assert (await exact.get_memory(project, kind, memory_id, reader)).agent == source
+                        else:
+                            with pytest.raises(MemoryNotFound):
+                                await exact.get_memory(project, kind, memory_id, reader)
+        # the other project's ids are not this project's memories, whoever asks
+        other = f"p{run}b" if project.endswith("a") else f"p{run}a"
+        for (kind, _), memory_ids in stored_ids[other].items():
+            for memory_id in memory_ids:
+                for reader in agents:
+                    with pytest.raises(MemoryNotFound):
+                        await exact.get_memory(project, kind, memory_id, reader)

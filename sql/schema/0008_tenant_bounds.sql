@@ -44,3 +44,17 @@ AS $$
     SELECT source, reader, false, true, CASE WHEN reader IN (SELECT name FROM names) THEN 'not_inherited' ELSE 'not_an_agent' END
     FROM (SELECT source, reader FROM shares EXCEPT SELECT source, reader FROM inherits) one_sided
 $$;
+
+-- Memory ids that reveal nothing across tenants: one sequence per table numbered every project's writes
+-- together, so a tenant could count the others'. New memories get random ids below 2^53 (exact in every
+-- JSON client); ids already given stay, so that links and exports keep working. A collision within a
+-- project (one in 2^53 / its memories per write) refuses that write; nothing else changes.
+CREATE FUNCTION random_memory_id() RETURNS bigint
+LANGUAGE sql VOLATILE PARALLEL SAFE
+AS $$ SELECT 1 + floor(random() * 9007199254740990)::bigint $$;
+
+ALTER TABLE outcomes ALTER COLUMN id DROP IDENTITY, ALTER COLUMN id SET DEFAULT random_memory_id();
+ALTER TABLE heuristics ALTER COLUMN id DROP IDENTITY, ALTER COLUMN id SET DEFAULT random_memory_id();
+ALTER TABLE domain_knowledge ALTER COLUMN id DROP IDENTITY, ALTER COLUMN id SET DEFAULT random_memory_id();
+ALTER TABLE anti_patterns ALTER COLUMN id DROP IDENTITY, ALTER COLUMN id SET DEFAULT random_memory_id();
+ALTER TABLE preferences ALTER COLUMN id DROP IDENTITY, ALTER COLUMN id SET DEFAULT random_memory_id();
