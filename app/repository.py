@@ -134,12 +134,7 @@ class MemoryRepository:
             updated=updated,
             removed=removed,
             unchanged=unchanged,
-            grants_added=grants["grants_added"],
-            grants_revoked=grants["grants_revoked"],
-            grants=grants["grants"],
-            grant_count=grants["grant_count"],
-            grants_added_count=grants["added_count"],
-            grants_revoked_count=grants["revoked_count"],
+            **grants,  # grants, grants_added, grants_revoked and their counts
             keys_revoked=keys_revoked,
             warnings=warnings,
         )

@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -184,6 +184,24 @@ def live_server(app: Litestar) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@asynccontextmanager
+async def live_project(base: str, project: str = "my-team") -> AsyncIterator[httpx.AsyncClient]:
+    """A client of a live server, signed with the admin key of a new project holding the guide's team."""
+    operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+    async with httpx.AsyncClient(base_url=base, timeout=60) as bootstrap:
+        created = await bootstrap.post("/v1/projects", json={"project_id": project}, headers=operator)
+    assert created.status_code == 201, created.text
+    client = httpx.AsyncClient(base_url=base, timeout=60,
+                               headers={"Authorization": f"Bearer {created.json()['admin_key']['key']}"})  # fmt: skip
+    applied = await client.put(f"/v1/projects/{project}/config", content=guide_example().replace("my-team", project),
+                               headers={"content-type": "application/yaml"})  # fmt: skip
+    assert applied.status_code == 200, applied.text
+    try:
+        yield client
+    finally:
+        await client.aclose()
 
 
 @pytest.fixture

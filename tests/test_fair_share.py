@@ -6,45 +6,32 @@ import asyncio
 import httpx
 
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, live_server, settings_for
-
-
-async def project_client(base: str, project: str) -> httpx.AsyncClient:
-    operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
-    created = httpx.post(f"{base}/v1/projects", json={"project_id": project}, headers=operator).json()
-    client = httpx.AsyncClient(base_url=base, timeout=60,
-                               headers={"Authorization": f"Bearer {created['admin_key']['key']}"})  # fmt: skip
-    config = EXAMPLE_CONFIG.read_text().replace("my-team", project)
-    applied = await client.put(f"/v1/projects/{project}/config", content=config, headers={"content-type": "application/yaml"})
-    assert applied.status_code == 200, applied.text
-    return client
+from tests.conftest import live_project, live_server, settings_for
 
 
 async def test_a_burst_past_the_projects_share_is_429_and_the_other_project_is_served(database_url: str):
     with live_server(create_app(settings_for(database_url, project_in_flight=2, project_wait_seconds=0.001))) as base:
-        noisy, quiet = await project_client(base, "noisy"), await project_client(base, "quiet")
-        body = {"agent": "junior_developer", "query": "Implement user authentication", "top_k": 10}
+        async with live_project(base, "noisy") as noisy, live_project(base, "quiet") as quiet:
+            body = {"agent": "junior_developer", "query": "Implement user authentication", "top_k": 10}
 
-        async def retrieve(client: httpx.AsyncClient, project: str) -> httpx.Response:
-            return await client.post(f"/v1/projects/{project}/retrieve", json=body)
+            async def retrieve(client: httpx.AsyncClient, project: str) -> httpx.Response:
+                return await client.post(f"/v1/projects/{project}/retrieve", json=body)
 
-        for _ in range(5):  # a few rounds: each is 40 requests of one project at once, and the other's
-            burst = [retrieve(noisy, "noisy") for _ in range(40)]
-            answers = await asyncio.gather(*burst, *[retrieve(quiet, "quiet") for _ in range(2)])
-            noisy_answers, quiet_answers = answers[:40], answers[40:]
-            if any(answer.status_code == 429 for answer in noisy_answers):
-                break
-        refused = [answer for answer in noisy_answers if answer.status_code == 429]
-        assert refused, "40 requests at once against a share of 2 must see a 429"
-        assert {answer.status_code for answer in noisy_answers} <= {200, 429}
-        assert refused[0].headers["Retry-After"] == "1"
-        assert refused[0].headers["content-type"].startswith("application/problem+json")
-        assert refused[0].json()["type"] == "urn:alma:problem:too-many-requests"
-        assert [answer.status_code for answer in quiet_answers] == [200, 200]
-        # the slots come back: once the burst is over, the project is served again
-        assert (await retrieve(noisy, "noisy")).status_code == 200
-        await noisy.aclose()
-        await quiet.aclose()
+            for _ in range(5):  # a few rounds: each is 40 requests of one project at once, and the other's
+                burst = [retrieve(noisy, "noisy") for _ in range(40)]
+                answers = await asyncio.gather(*burst, *[retrieve(quiet, "quiet") for _ in range(2)])
+                noisy_answers, quiet_answers = answers[:40], answers[40:]
+                if any(answer.status_code == 429 for answer in noisy_answers):
+                    break
+            refused = [answer for answer in noisy_answers if answer.status_code == 429]
+            assert refused, "40 requests at once against a share of 2 must see a 429"
+            assert {answer.status_code for answer in noisy_answers} <= {200, 429}
+            assert refused[0].headers["Retry-After"] == "1"
+            assert refused[0].headers["content-type"].startswith("application/problem+json")
+            assert refused[0].json()["type"] == "urn:alma:problem:too-many-requests"
+            assert [answer.status_code for answer in quiet_answers] == [200, 200]
+            # the slots come back: once the burst is over, the project is served again
+            assert (await retrieve(noisy, "noisy")).status_code == 200
 
 
 def full_mesh(project: str, agents: int) -> str:
@@ -59,35 +46,33 @@ async def test_a_big_config_and_its_graph_do_not_stall_another_tenant(database_u
     """While one tenant applies a 300-agent full mesh (90,000 grants) and draws its graph, another tenant's
     retrieves keep being answered: before, the graph held the event loop for 8 s at this size."""
     with live_server(create_app(settings_for(database_url))) as base:
-        quiet, big = await project_client(base, "quiet"), await project_client(base, "mesh")
-        latencies: list[float] = []
-        done = asyncio.Event()
+        async with live_project(base, "quiet") as quiet, live_project(base, "mesh") as big:
+            latencies: list[float] = []
+            done = asyncio.Event()
 
-        async def neighbour() -> None:
-            body = {"agent": "junior_developer", "query": "Implement user authentication"}
-            while not done.is_set():
-                started = asyncio.get_running_loop().time()
-                response = await quiet.post("/v1/projects/quiet/retrieve", json=body)
-                assert response.status_code == 200
-                latencies.append(asyncio.get_running_loop().time() - started)
-                await asyncio.sleep(0.005)
+            async def neighbour() -> None:
+                body = {"agent": "junior_developer", "query": "Implement user authentication"}
+                while not done.is_set():
+                    started = asyncio.get_running_loop().time()
+                    response = await quiet.post("/v1/projects/quiet/retrieve", json=body)
+                    assert response.status_code == 200
+                    latencies.append(asyncio.get_running_loop().time() - started)
+                    await asyncio.sleep(0.005)
 
-        async def big_tenant() -> None:
-            try:
-                applied = await big.put("/v1/projects/mesh/config", content=full_mesh("mesh", 300),
-                                        headers={"content-type": "application/yaml"})  # fmt: skip
-                assert applied.status_code == 200, applied.text[:300]
-                assert applied.json()["grant_count"] == 300 * 299
-                assert len(applied.json()["grants"]) == 1_000, "the answer lists the first 1,000 grants"
-                drawn = await big.get("/v1/projects/mesh/sharing/graph")
-                assert drawn.status_code == 200 and len(drawn.json()["edges"]) == 300 * 299
-                too_big = await big.get("/v1/projects/mesh/sharing/graph", params={"format": "svg"})
-                assert too_big.status_code == 422 and too_big.json()["type"] == "urn:alma:problem:graph-too-large"
-            finally:
-                done.set()
+            async def big_tenant() -> None:
+                try:
+                    applied = await big.put("/v1/projects/mesh/config", content=full_mesh("mesh", 300),
+                                            headers={"content-type": "application/yaml"})  # fmt: skip
+                    assert applied.status_code == 200, applied.text[:300]
+                    assert applied.json()["grant_count"] == 300 * 299
+                    assert len(applied.json()["grants"]) == 1_000, "the answer lists the first 1,000 grants"
+                    drawn = await big.get("/v1/projects/mesh/sharing/graph")
+                    assert drawn.status_code == 200 and len(drawn.json()["edges"]) == 300 * 299
+                    too_big = await big.get("/v1/projects/mesh/sharing/graph", params={"format": "svg"})
+                    assert too_big.status_code == 422 and too_big.json()["type"] == "urn:alma:problem:graph-too-large"
+                finally:
+                    done.set()
 
-        await asyncio.gather(neighbour(), big_tenant())
-        await quiet.aclose()
-        await big.aclose()
+            await asyncio.gather(neighbour(), big_tenant())
     assert len(latencies) > 20
     assert max(latencies) < 1.0, f"another tenant waited {max(latencies):.2f} s"

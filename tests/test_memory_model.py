@@ -3,11 +3,10 @@
 import asyncio
 
 import asyncpg
-import httpx
 import pytest
 
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, Api, live_server, settings_for
+from tests.conftest import EXAMPLE_CONFIG, Api, live_project, live_server, settings_for
 
 SCOPED = """
 agents:
@@ -57,13 +56,7 @@ async def test_fifty_concurrent_learns_leave_exact_counts(database_url: str):
     """Over a real server: the in-process client would serve the learns one at a time."""
     strategy = "Retry the flaky integration test with a fresh database"
     with live_server(create_app(settings_for(database_url, project_in_flight=50))) as base:
-        operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
-        created = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=operator).json()
-        async with httpx.AsyncClient(base_url=base, timeout=60,
-                                     headers={"Authorization": f"Bearer {created['admin_key']['key']}"}) as client:  # fmt: skip
-            applied = await client.put("/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
-                                       headers={"content-type": "application/yaml"})  # fmt: skip
-            assert applied.status_code == 200
+        async with live_project(base) as client:
 
             async def one(n: int) -> None:
                 response = await client.post("/v1/projects/my-team/learn", json={

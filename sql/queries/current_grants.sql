@@ -11,5 +11,5 @@ SELECT
     '[]'::jsonb AS grants_added,
     '[]'::jsonb AS grants_revoked,
     (SELECT count(*) FROM read_grants WHERE project_id = $1 AND reader <> source) AS grant_count,
-    0::bigint AS added_count,
-    0::bigint AS revoked_count;
+    0::bigint AS grants_added_count,
+    0::bigint AS grants_revoked_count;

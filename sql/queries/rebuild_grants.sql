@@ -4,7 +4,7 @@
 -- difference is written.
 -- $1 project_id, $2 how many grants of each list to return (the counts are exact)
 -- Returns one row: grants (after the change, between different agents), grants_added, grants_revoked, each
--- a jsonb array of {reader, source} in that order, at most $2 long; grant_count, added_count, revoked_count.
+-- a jsonb array of {reader, source} in that order, at most $2 long; grant_count, grants_added_count, grants_revoked_count.
 WITH desired AS MATERIALIZED (
     SELECT name AS reader, name AS source FROM agents WHERE project_id = $1
     UNION ALL
@@ -36,5 +36,5 @@ SELECT
                                ORDER BY reader COLLATE "C", source COLLATE "C"), '[]')
      FROM (SELECT * FROM revoked WHERE reader <> source ORDER BY reader COLLATE "C", source COLLATE "C" LIMIT $2) g) AS grants_revoked,
     (SELECT count(*) FROM desired WHERE reader <> source) AS grant_count,
-    (SELECT count(*) FROM added WHERE reader <> source) AS added_count,
-    (SELECT count(*) FROM revoked WHERE reader <> source) AS revoked_count;
+    (SELECT count(*) FROM added WHERE reader <> source) AS grants_added_count,
+    (SELECT count(*) FROM revoked WHERE reader <> source) AS grants_revoked_count;
