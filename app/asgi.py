@@ -49,9 +49,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        pool = await open_pool(
-            resolve_database_url(settings), settings.pool_min_size, settings.pool_size, settings.database_timeout
-        )
+        database_url = resolve_database_url(settings)
+        pool = await open_pool(database_url, settings.pool_min_size, settings.pool_size, settings.database_timeout)
         try:
             repository = MemoryRepository(
                 pool,
@@ -69,6 +68,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             watch_pool(pool)
             operator_key = settings.operator_key.get_secret_value() if settings.operator_key else None
             app.state.key_store = KeyStore(pool, queries, settings.auth_required, operator_key)
+            await app.state.key_store.listen(database_url)
             app.state.limiter = ProjectLimiter(settings.project_in_flight, settings.project_wait_seconds)
             if not settings.auth_required:
                 log.warning(
@@ -78,6 +78,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
                 )
             yield
         finally:
+            if (key_store := getattr(app.state, "key_store", None)) is not None:
+                await key_store.close()
             await pool.close()
             if settings.embedded:
                 # Here, not at exit: uvicorn re-raises SIGTERM after shutdown, and atexit would never run.

@@ -3,7 +3,8 @@
 Keys look like `alma_<prefix>_<secret>`. Only a SHA-256 hash is stored (the keys are long random strings,
 so a slow password hash would add latency and no safety); `alma_<prefix>` identifies a key in lists and
 logs. Verified keys are cached for a few seconds so that a retrieve stays one database statement; a
-revocation takes effect at once on the worker that made it and within `CACHE_SECONDS` on the others.
+revocation is announced at commit to every worker (see KeyStore.listen), and `CACHE_SECONDS` bounds it should
+that announcement be missed.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ class KeyCache:
         self.evict_all([prefix])
 
     def evict_all(self, prefixes: list[str]) -> None:
-        """Forget the revoked keys at once (other workers forget them within `CACHE_SECONDS`)."""
+        """Forget the revoked keys at once."""
         revoked = set(prefixes)
         for digest, (_, caller) in list(self._entries.items()):
             if caller.key in revoked:

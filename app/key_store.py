@@ -12,6 +12,7 @@ import asyncpg
 
 from app.auth import OPEN, Caller, KeyCache, bearer_token, hash_key, key_prefix, matches, new_key
 
+REVOKED_CHANNEL = "alma_keys_revoked"  # see revoke_api_key.sql and revoke_agent_keys.sql
 UNKNOWN_KEY_HASH = hash_key("alma_000000000000_" + "no key has this secret")  # compared when no key matches
 from app.errors import AgentNotFound, Conflict, NotFound, Unauthorized
 from app.queries import Queries
@@ -26,6 +27,20 @@ class KeyStore:
         self.required = required
         self.operator_key = operator_key
         self.cache = KeyCache()
+        self._listener: asyncpg.Connection | None = None
+
+    async def listen(self, database_url: str) -> None:
+        """Forget keys revoked by any process at once: revocations are announced on `alma_keys_revoked` at
+        commit. Without the listener (the database away), the cache's few seconds still bound a revoked key."""
+        self._listener = await asyncpg.connect(database_url, timeout=10)
+        await self._listener.add_listener(REVOKED_CHANNEL, self._revoked)
+
+    def _revoked(self, connection: object, pid: int, channel: str, prefix: str) -> None:
+        self.cache.evict(prefix)
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.terminate()  # at once, even when the database is away
 
     async def identify(self, authorization: str | None) -> Caller:
         """The caller behind an Authorization header; open callers where keys are not required."""

@@ -114,6 +114,12 @@ async def database_url(server_url: str, template_url: str) -> AsyncIterator[str]
         await admin.close()
 
 
+def guide_example_without(agent: str) -> str:
+    """The guide's example (agents beside alma:) without one agent's block."""
+    head, body = guide_example().split("agents:\n", 1)
+    return head + "agents:\n" + "\n\n".join(block for block in body.split("\n\n") if f"  {agent}:" not in block)
+
+
 OPERATOR_KEY = "operator-test-key-0123456789"
 
 

@@ -4,7 +4,7 @@ project by accident. Removing an agent ends its identity (its keys) but keeps it
 import asyncpg
 import pytest
 
-from tests.conftest import LAYOUTS, Api, guide_example
+from tests.conftest import LAYOUTS, Api, guide_example, guide_example_without
 
 GUIDE_AGENTS = ["junior_developer", "qa_engineer", "senior_developer", "tech_lead"]
 
@@ -17,12 +17,6 @@ async def put_config(api: Api, text: str, project: str = "my-team", **params) ->
         params=params,
     )
     return {"status": response.status_code, **response.json()}
-
-
-def without(agent: str) -> str:
-    """The guide's example without one agent's block."""
-    head, body = guide_example().split("agents:\n", 1)
-    return head + "agents:\n" + "\n\n".join(block for block in body.split("\n\n") if f"  {agent}:" not in block)
 
 
 async def agents_and_grants(api: Api, project: str = "my-team") -> list[tuple[str, list[str], list[str]]]:
@@ -133,7 +127,7 @@ async def test_removing_an_agent_revokes_its_keys_and_adding_it_again_does_not_r
     request = {"agent": "qa_engineer", "query": "login"}
     assert (await api.client.post("/v1/projects/my-team/retrieve", json=request, headers=qa)).status_code == 200
 
-    result = await api.apply(without("qa_engineer"))
+    result = await api.apply(guide_example_without("qa_engineer"))
     assert result["removed"] == ["qa_engineer"]
     assert len(result["keys_revoked"]) == 1
     assert any("Removed agents: qa_engineer" in warning for warning in result["warnings"])
@@ -160,7 +154,7 @@ async def test_a_removed_agents_memories_are_kept_but_no_one_reads_them_until_it
     await api.learn("tech_lead", "Review the login flow", "threat model first")
     assert await api.owners("junior_developer", "login flow") == {"tech_lead"}
 
-    result = await api.apply(without("tech_lead"))
+    result = await api.apply(guide_example_without("tech_lead"))
     assert result["removed"] == ["tech_lead"]
     assert await api.owners("junior_developer", "login flow") == set()
 

@@ -1,11 +1,14 @@
 """Keys, identity and tenant isolation, tried adversarially against the real database."""
 
+import asyncio
 import logging
 
 import asyncpg
 import pytest
+from litestar.testing import AsyncTestClient
 
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, Api
+from app.asgi import create_app
+from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, Api, ProjectAdminKeys, guide_example_without, settings_for
 
 OTHER = EXAMPLE_CONFIG.read_text().replace("my-team", "other-team")
 
@@ -257,3 +260,29 @@ async def test_nul_characters_are_refused_as_validation_errors(team: Api):
     listing = await team.client.get(f"{base}/memories/outcomes", params={"agent": "tech_lead", "domain": "x\x00"})
     assert (learn.status_code, listing.status_code) == (422, 422)
     assert learn.json()["errors"][0]["field"] == "task"
+
+
+async def test_a_revoked_or_removed_agents_key_stops_at_once_on_every_worker(database_url: str):
+    """Two service processes on one database: a key cached by one stops there as soon as the other revokes
+    it, or removes its agent (revocations are announced at commit), not after the cache's seconds."""
+    first, second = create_app(settings_for(database_url)), create_app(settings_for(database_url))
+    async with AsyncTestClient(app=first) as one, AsyncTestClient(app=second) as other:
+        one.auth = ProjectAdminKeys()
+        api = Api(one, "my-team")
+        await api.apply(EXAMPLE_CONFIG.read_text())
+        keys = {agent: await new_key(api, role="agent", agent=agent) for agent in ("qa_engineer", "tech_lead")}
+
+        async def status_on_other(agent: str) -> int:
+            response = await other.post("/v1/projects/my-team/retrieve", json={"agent": agent, "query": "q"},
+                                        headers=bearer(keys[agent]))  # fmt: skip
+            return response.status_code
+
+        assert await status_on_other("qa_engineer") == 200 and await status_on_other("tech_lead") == 200  # cached
+        prefix = keys["qa_engineer"][:17]
+        assert (await one.delete(f"/v1/projects/my-team/keys/{prefix}")).status_code == 200
+        await api.apply(guide_example_without("tech_lead"))
+        for agent in ("qa_engineer", "tech_lead"):
+            deadline = asyncio.get_running_loop().time() + 2
+            while (status := await status_on_other(agent)) != 401:
+                assert status in (200, 404) and asyncio.get_running_loop().time() < deadline, (agent, status)
+                await asyncio.sleep(0.05)
