@@ -112,6 +112,9 @@ class KeyCache:
             self._entries.clear()
         self._entries[digest] = (time.monotonic() + self.seconds, caller)
 
+    def clear(self) -> None:
+        self._entries.clear()
+
     def evict(self, prefix: str) -> None:
         self.evict_all([prefix])
 

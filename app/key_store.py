@@ -5,6 +5,7 @@ The SQL is in sql/queries/*_api_key*.sql and *_project*.sql; the rules of what a
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from typing import Any
 
@@ -28,17 +29,41 @@ class KeyStore:
         self.operator_key = operator_key
         self.cache = KeyCache()
         self._listener: asyncpg.Connection | None = None
+        self._database_url = ""
+        self._closing = False
+        self._reconnecting: asyncio.Task[None] | None = None
 
     async def listen(self, database_url: str) -> None:
         """Forget keys revoked by any process at once: revocations are announced on `alma_keys_revoked` at
-        commit. Without the listener (the database away), the cache's few seconds still bound a revoked key."""
-        self._listener = await asyncpg.connect(database_url, timeout=10)
-        await self._listener.add_listener(REVOKED_CHANNEL, self._revoked)
+        commit. A lost listening connection is opened again, and the cache emptied each time, so that no
+        revocation announced meanwhile is missed."""
+        self._database_url = database_url
+        connection = await asyncpg.connect(database_url, timeout=10)
+        await connection.add_listener(REVOKED_CHANNEL, self._revoked)
+        connection.add_termination_listener(self._lost)
+        self._listener = connection
+        self.cache.clear()
 
     def _revoked(self, connection: object, pid: int, channel: str, prefix: str) -> None:
         self.cache.evict(prefix)
 
+    def _lost(self, connection: object) -> None:
+        self.cache.clear()
+        if not self._closing:
+            self._reconnecting = asyncio.get_running_loop().create_task(self._listen_again())
+
+    async def _listen_again(self) -> None:
+        while not self._closing:
+            try:
+                await self.listen(self._database_url)
+                return
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+                await asyncio.sleep(1)
+
     async def close(self) -> None:
+        self._closing = True
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
         if self._listener is not None:
             self._listener.terminate()  # at once, even when the database is away
 

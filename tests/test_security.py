@@ -286,3 +286,36 @@ async def test_a_revoked_or_removed_agents_key_stops_at_once_on_every_worker(dat
             while (status := await status_on_other(agent)) != 401:
                 assert status in (200, 404) and asyncio.get_running_loop().time() < deadline, (agent, status)
                 await asyncio.sleep(0.05)
+
+
+async def test_a_lost_revocation_listener_is_opened_again(database_url: str):
+    """The connection that hears revocations is cut (as by a database restart): the service listens again,
+    and a revocation made afterwards still reaches its key cache at once."""
+    first, second = create_app(settings_for(database_url)), create_app(settings_for(database_url))
+    async with AsyncTestClient(app=first) as one, AsyncTestClient(app=second) as other:
+        one.auth = ProjectAdminKeys()
+        api = Api(one, "my-team")
+        await api.apply(EXAMPLE_CONFIG.read_text())
+        key = await new_key(api, role="agent", agent="qa_engineer")
+        request = {"agent": "qa_engineer", "query": "q"}
+        assert (await other.post("/v1/projects/my-team/retrieve", json=request, headers=bearer(key))).status_code == 200
+
+        connection = await asyncpg.connect(database_url)
+        try:
+            listeners = "SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()"
+            before = {row["pid"] for row in await connection.fetch(listeners)}
+            assert len(before) == 2, "one listener per service instance"
+            await connection.execute(f"SELECT pg_terminate_backend(pid) FROM ({listeners}) l")
+            deadline = asyncio.get_running_loop().time() + 5
+            while len({row["pid"] for row in await connection.fetch(listeners)} - before) < 2:
+                assert asyncio.get_running_loop().time() < deadline, "the listeners were not opened again"
+                await asyncio.sleep(0.1)
+        finally:
+            await connection.close()
+
+        assert (await other.post("/v1/projects/my-team/retrieve", json=request, headers=bearer(key))).status_code == 200
+        assert (await one.delete(f"/v1/projects/my-team/keys/{key[:17]}")).status_code == 200
+        deadline = asyncio.get_running_loop().time() + 2
+        while (await other.post("/v1/projects/my-team/retrieve", json=request, headers=bearer(key))).status_code != 401:
+            assert asyncio.get_running_loop().time() < deadline, "the revocation did not reach the other instance"
+            await asyncio.sleep(0.05)
