@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from app.embeddings import Embedder, EmbedderIdentity
-from app.errors import AgentNotFound, DeploymentMismatch, InvalidInput, MemoryNotFound, NotOwner, ProjectNotFound, ScopeViolation
+from app.errors import AgentNotFound, DeploymentMismatch, MemoryNotFound, NotOwner, ProjectNotFound, ScopeViolation
 from app.models import (
     Agent,
     AgentConfig,
@@ -141,6 +141,14 @@ class MemoryRepository:
 
     async def _grants(self, connection: asyncpg.Connection, project_id: str) -> set[tuple[str, str]]:
         return {(row["reader"], row["source"]) for row in await connection.fetch(self.q.list_grants, project_id)}
+
+    async def agent_settings(self, project_id: str) -> dict[str, AgentConfig]:
+        """The project's agents as their configs declare them, without their grants; 404 for an unknown project."""
+        async with self.pool.acquire() as connection:
+            rows = await connection.fetch(self.q.list_agents, project_id)
+            if not rows:
+                await self._require_project(connection, project_id)
+        return {row["name"]: _agent_config(row) for row in rows}
 
     async def list_agents(self, project_id: str) -> list[Agent]:
         """The project's agents with the grants they hold; 404 for a project that has none."""

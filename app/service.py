@@ -5,7 +5,6 @@ Not here: SQL (repository) or HTTP (api/).
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 

@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, Field
 
 from app.errors import AgentNotFound, GraphTooLarge
-from app.models import Agent, AgentConfig
+from app.models import AgentConfig
 
 SHARED_KINDS = ("heuristics", "outcomes", "domain-knowledge", "anti-patterns")  # preferences are per user
 
@@ -195,7 +195,7 @@ class Edge:
 class SharingSource(Protocol):
     """What the explanations read: the repository."""
 
-    async def list_agents(self, project_id: str) -> list[Agent]: ...
+    async def agent_settings(self, project_id: str) -> dict[str, AgentConfig]: ...
 
     async def memory_counts(self, project_id: str) -> dict[str, dict[str, int]]: ...
 
@@ -204,7 +204,7 @@ class SharingSource(Protocol):
 
 async def explain_agent(repository: SharingSource, project_id: str, agent: str) -> SharingExplanation:
     """explain() over the project as it is stored; 404 for an unknown project or agent."""
-    agents = {row.name: row for row in await repository.list_agents(project_id)}
+    agents = await repository.agent_settings(project_id)  # not list_agents: a large project's grants are not needed
     edges = await repository.agent_edges(project_id, agent) if agent in agents else []
     return explain(project_id, agents, await repository.memory_counts(project_id), agent, edges)
 
