@@ -59,7 +59,7 @@ def sharing_graph(project_id: str, graph_format: str, output: Path | None) -> No
 
     async def draw(repository) -> str:
         if graph_format == "json":
-            return (await repository.sharing_graph(project_id))[1].decode() + "\n"
+            return b"".join((await repository.sharing_graph(project_id))[1]).decode() + "\n"
         if graph_format == "svg":
             return await sharing_render.svg(await project_graph(repository, project_id, sharing_render.MAX_SVG_EDGES))
         drawn = await project_graph(repository, project_id, sharing_render.MAX_TEXT_EDGES)

@@ -176,7 +176,8 @@ def _setting(document: dict[Any, Any], section: dict[Any, Any], key: str) -> Any
 
 
 def _agent_settings(name: Any, settings: Any, problems: list[tuple[dict[str, str], str]]) -> Any:
-    """An agent's settings without its unknown keys, each of which is added to `problems`."""
+    """An agent's settings, validated, without its unknown keys; each unknown key and each invalid value is
+    added to `problems`."""
     if settings is None:  # an agent written with no settings (`bob:`) is an agent with the defaults
         return {}
     if not isinstance(settings, dict):
@@ -190,7 +191,13 @@ def _agent_settings(name: Any, settings: Any, problems: list[tuple[dict[str, str
             hint = f"Did you mean `{close[0]}`?" if close else f"Known keys: {', '.join(AGENT_KEYS)}."
             problems.append(({"field": f"agents.{_short(name, 64)}.{_short(key, 64)}", "message": "unknown key"},
                              f"Agent '{_short(name, 64)}' has an unknown key `{_short(key, 64)}`. {hint}"))  # fmt: skip
-    return {key: value for key, value in settings.items() if key in AGENT_KEYS}
+    try:  # one agent at a time: a single call over a big config would hold the GIL, and the event loop, for long
+        return AgentConfig.model_validate({key: value for key, value in settings.items() if key in AGENT_KEYS})
+    except ValidationError as error:
+        where = f"agents.{_short(name, 64)}"
+        problems.extend(({**item, "field": f"{where}.{item['field']}"}, f"{where}.{item['field']}: {item['message']}.")
+                        for item in _error_list(error))  # fmt: skip
+        return {}
 
 
 def _error_list(error: ValidationError) -> list[dict[str, str]]:

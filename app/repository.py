@@ -139,9 +139,6 @@ class MemoryRepository:
             warnings=warnings,
         )
 
-    async def _grants(self, connection: asyncpg.Connection, project_id: str) -> set[tuple[str, str]]:
-        return {(row["reader"], row["source"]) for row in await connection.fetch(self.q.list_grants, project_id)}
-
     async def agent_settings(self, project_id: str) -> dict[str, AgentConfig]:
         """The project's agents as their configs declare them, without their grants; 404 for an unknown project."""
         async with self.pool.acquire() as connection:
@@ -150,34 +147,34 @@ class MemoryRepository:
                 await self._require_project(connection, project_id)
         return {row["name"]: _agent_config(row) for row in rows}
 
-    async def list_agents(self, project_id: str) -> list[Agent]:
-        """The project's agents with the grants they hold; 404 for a project that has none."""
+    async def list_agents(self, project_id: str, name: str | None = None) -> list[Agent]:
+        """The project's agents (or the one named) with the grants they hold; 404 for a project that has none."""
         async with self.pool.acquire() as connection:
-            rows = await connection.fetch(self.q.list_agents, project_id)
+            rows = await connection.fetch(self.q.agents_with_grants, project_id, name)
             if not rows:
                 await self._require_project(connection, project_id)
-            grants = await self._grants(connection, project_id)
-        reads_from: dict[str, list[str]] = {}
-        read_by: dict[str, list[str]] = {}
-        for reader, source in sorted(grants):
-            reads_from.setdefault(reader, []).append(source)
-            read_by.setdefault(source, []).append(reader)
-        for names in read_by.values():
-            names.sort()
         # rows come from the database, which holds only configs that were validated: no need to check them again
         return [
-            Agent.model_construct(
-                name=row["name"], **_agent_config(row).model_dump(),
-                reads_from=reads_from.get(row["name"], []), read_by=read_by.get(row["name"], []),
-            )  # fmt: skip
+            Agent.model_construct(name=row["name"], **_agent_fields(row), reads_from=row["reads_from"], read_by=row["read_by"])
             for row in rows
         ]
 
+    async def agents_json(self, project_id: str) -> list[bytes]:
+        """The project's agents with their grants as the API's JSON array, in pieces (one per agent) as the
+        database writes it; 404 for an unknown project. A large project's list costs the event loop nothing."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            await connection.execute(self.q.tune_for_grants)
+            rows = await connection.fetch(self.q.agents_json, project_id, timeout=LONG_STATEMENT_SECONDS)
+            if not rows:
+                await self._require_project(connection, project_id)
+                return [b"[]"]
+        return [row["piece"] for row in rows]
+
     async def get_agent(self, project_id: str, name: str) -> Agent:
-        for agent in await self.list_agents(project_id):
-            if agent.name == name:
-                return agent
-        raise await self._agent_not_found(project_id, name)
+        agents = await self.list_agents(project_id, name)
+        if not agents:
+            raise await self._agent_not_found(project_id, name)
+        return agents[0]
 
     async def _require_project(self, connection: asyncpg.Connection, project_id: str) -> None:
         if not await connection.fetchval(self.q.project_exists, project_id):
@@ -429,12 +426,14 @@ class MemoryRepository:
         rows = await self.pool.fetch(self.q.agent_edges, project_id, agent, timeout=LONG_STATEMENT_SECONDS)
         return [Edge(**row) for row in rows]
 
-    async def sharing_graph(self, project_id: str) -> tuple[int, bytes]:
-        """(edge count, the graph's JSON) as the database writes it; 404 for an unknown project."""
-        async with self.pool.acquire() as connection:
+    async def sharing_graph(self, project_id: str) -> tuple[int, list[bytes]]:
+        """(edge count, the graph's JSON in pieces, one per source) as the database writes it; 404 for an
+        unknown project. Many rows of a few kB rather than one of 80 MB: each is received in a short step."""
+        async with self.pool.acquire() as connection, connection.transaction():
             await self._require_project(connection, project_id)
-            row = await connection.fetchrow(self.q.sharing_graph, project_id, timeout=LONG_STATEMENT_SECONDS)
-        return row["edge_count"], row["graph"]
+            await connection.execute(self.q.tune_for_grants)
+            rows = await connection.fetch(self.q.sharing_graph, project_id, timeout=LONG_STATEMENT_SECONDS)
+        return rows[0]["edge_count"], [row["piece"] for row in rows]
 
     async def memory_counts(self, project_id: str) -> dict[str, dict[str, int]]:
         """Per agent, how many memories of each shareable kind it owns (kinds it has none of are left out)."""
@@ -490,15 +489,12 @@ def _update_arguments(kind: str, u: MemoryUpdate, vectors: dict[str, Vec | None]
     return "update_preference", (u.category, u.preference, u.source, embedding)
 
 
+def _agent_fields(row: asyncpg.Record) -> dict[str, Any]:
+    return {field: row[field] for field in AgentConfig.model_fields}
+
+
 def _agent_config(row: asyncpg.Record) -> AgentConfig:
-    return AgentConfig.model_construct(
-        domain=row["domain"],
-        can_learn=row["can_learn"],
-        cannot_learn=row["cannot_learn"],
-        share_with=row["share_with"],
-        inherit_from=row["inherit_from"],
-        min_occurrences_for_heuristic=row["min_occurrences_for_heuristic"],
-    )
+    return AgentConfig.model_construct(**_agent_fields(row))
 
 
 def _agent_args(project_id: str, name: str, agent: AgentConfig) -> tuple:

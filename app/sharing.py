@@ -1,10 +1,11 @@
 """Why memories flow, or do not, between a project's agents: one agent's explanation, the graph's models, and
 the config's warnings.
 
-The rule itself is applied once, in the database: `granted_edges()` (which read_grants is rebuilt from) and
-`sharing_edges()` classify every declared edge, and everything here reads their answers — so explanations,
-warnings and the graph agree with read_grants by construction. Drawing the graph as Mermaid, DOT or SVG lives
-in app.sharing_render; the SQL in the repository.
+The rule itself is applied in the database, in one migration: `granted_sources()` (which read_grants is rebuilt
+from, per reader) and `sharing_edges()` (which classifies every declared edge, per source) both grant an edge
+exactly when both sides declared it, and everything here reads their answers; a property test holds the two
+to each other (tests/test_sharing_diagnostics.py). Drawing the graph as Mermaid, DOT or SVG lives in
+app.sharing_render; the SQL in the repository.
 """
 
 from __future__ import annotations
@@ -217,8 +218,8 @@ async def project_graph(repository: GraphSource, project_id: str, max_edges: int
             f"The project's sharing graph has {edge_count:,} edges; it is drawn for up to {max_edges:,}. "
             "Ask for format=json, which has them all."
         )
-    return SharingGraph.model_validate_json(graph)
+    return SharingGraph.model_validate_json(b"".join(graph))
 
 
 class GraphSource(Protocol):
-    async def sharing_graph(self, project_id: str) -> tuple[int, bytes]: ...
+    async def sharing_graph(self, project_id: str) -> tuple[int, list[bytes]]: ...

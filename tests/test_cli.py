@@ -135,6 +135,44 @@ def test_serve_starts_on_the_embedded_database_and_answers(tmp_path: Path):
     assert not (tmp_path / "data" / "pgdata" / "postmaster.pid").exists(), "the embedded server was left running"
 
 
+def test_serve_stops_the_embedded_server_on_exit_even_after_it_was_restarted_underneath(tmp_path: Path):
+    """The postmaster dies under a running service and another `alma` command starts it again: when the
+    service stops, the server running then is stopped too (not only the one the service started)."""
+    port = free_port()
+    environment = {key: value for key, value in os.environ.items() if key != "ALMA_DATABASE_URL"}
+    environment.update(ALMA_DATA_DIR=str(tmp_path / "data"), ALMA_PORT=str(port), ALMA_EMBEDDER="hashing")
+    server = subprocess.Popen([ALMA, "serve"], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    pgdata = tmp_path / "data" / "pgdata"
+    try:
+        wait_until_up(server, f"http://127.0.0.1:{port}")
+        import psutil
+
+        first = int((pgdata / "postmaster.pid").read_text().split()[0])
+        crashed = [psutil.Process(first), *psutil.Process(first).children()]
+        for process in crashed:  # the whole server dies, as under the OOM killer
+            process.kill()
+        psutil.wait_procs(crashed, timeout=10)
+        migrated = subprocess.run([ALMA, "migrate"], env=environment, capture_output=True, text=True, timeout=120)
+        assert migrated.returncode == 0, migrated.stderr
+        restarted = int((pgdata / "postmaster.pid").read_text().split()[0])
+        assert restarted != first and _alive(restarted)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=30)
+    assert not _alive(restarted), "the restarted embedded server was left running"
+    assert not (pgdata / "postmaster.pid").exists()
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (an exited one that its parent has not reaped yet does not)."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def test_serve_with_two_workers_shares_one_embedded_database_and_stops_it(tmp_path: Path):
     port = free_port()
     environment = {key: value for key, value in os.environ.items() if key != "ALMA_DATABASE_URL"}

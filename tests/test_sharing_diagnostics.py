@@ -1,6 +1,7 @@
 """Sharing diagnostics: for one agent, each inherit_from source and share_with reader, its status and advice."""
 
 import itertools
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -252,7 +253,10 @@ async def repository(database_url: str):
 async def test_granted_sources_are_exactly_the_read_grants(repository: MemoryRepository, agents: dict):
     project = f"p{next(runs)}"
     await repository.apply_config(project, ProjectConfig(agents=agents))
-    for agent in await repository.list_agents(project):
+    listed = await repository.list_agents(project)
+    streamed = json.loads(b"".join(await repository.agents_json(project)))
+    assert streamed == [agent.model_dump(mode="json") for agent in listed], "GET /agents says what the model does"
+    for agent in listed:
         explanation = await explain_agent(repository, project, agent.name)
         granted = {edge.source for edge in explanation.inherit_from if edge.status.startswith("granted")}
         flows_to = {edge.reader for edge in explanation.share_with if edge.status == "flows"}

@@ -4,10 +4,11 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from litestar import Controller, Request, get, put
+from litestar import Controller, MediaType, Request, get, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
+from litestar.response import Stream
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
 from app.api.dependencies import PROBLEMS, YAML_OR_JSON_BODY, AgentName, CurrentCaller, ProjectId
@@ -69,7 +70,8 @@ class ProjectController(Controller):
     ) -> list[Agent]:
         """The project's agents, each with the sources it may read and the agents that may read it."""
         caller.require_project(project_id)
-        return await service.repository.list_agents(project_id)
+        # as documented; the JSON itself is streamed as the database wrote it
+        return Stream(await service.repository.agents_json(project_id), media_type=MediaType.JSON)  # type: ignore[return-value]
 
     @get("/agents/{agent:str}", responses=PROBLEMS)
     async def get_agent(

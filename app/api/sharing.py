@@ -17,6 +17,7 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
+from litestar.response import Stream
 
 from app import sharing_render
 from app.api.dependencies import PROBLEMS, AgentName, CurrentCaller, ProjectId
@@ -107,11 +108,12 @@ class SharingController(Controller):
         service: NamedDependency[MemoryService],
         caller: CurrentCaller,
         graph_format: Format = "json",
-    ) -> Response[SharingGraph]:
+    ) -> Response[SharingGraph]:  # as documented; the JSON itself is streamed as the database wrote it
         """The project's agents and their declared sharing edges: granted ones, and one-sided ones that move nothing."""
         caller.require_project(project_id)
-        if graph_format == "json":  # written by the database, passed through: a large graph costs the loop nothing
-            return Response((await service.repository.sharing_graph(project_id))[1], media_type=MediaType.JSON)
+        if graph_format == "json":  # written by the database in pieces, streamed as they are: no step is long
+            pieces = (await service.repository.sharing_graph(project_id))[1]
+            return Stream(pieces, media_type=MediaType.JSON)  # type: ignore[return-value]
         if graph_format == "svg":
             drawn = await project_graph(service.repository, project_id, sharing_render.MAX_SVG_EDGES)
             return Response(await sharing_render.svg(drawn), media_type=SVG_MEDIA_TYPE, headers=SVG_HEADERS)

@@ -2,9 +2,10 @@
 -- Preferences belong to users and are not lent by grants, so they count only as the writer's own.
 -- $1 project_id, $2 agent
 -- Returns source, kind, memories (one row per source and kind that has any).
-SELECT g.source, m.kind, count(*) AS memories
+SELECT m.agent AS source, m.kind, count(*) AS memories
 FROM read_grants g
-JOIN memory_items m ON m.project_id = g.project_id AND m.agent = g.source
-WHERE g.project_id = $1 AND g.reader = $2 AND (m.kind <> 'preferences' OR g.source = $2)
-GROUP BY g.source, m.kind
-ORDER BY g.source, m.kind;
+JOIN memory_items m ON m.project_id = g.project_id
+                   AND (m.agent = g.reader OR (m.kind <> 'preferences' AND m.agent = ANY (g.sources)))
+WHERE g.project_id = $1 AND g.reader = $2
+GROUP BY m.agent, m.kind
+ORDER BY m.agent, m.kind;

@@ -6,10 +6,10 @@
 SELECT
     (SELECT coalesce(jsonb_agg(jsonb_build_object('reader', reader, 'source', source)
                                ORDER BY reader COLLATE "C", source COLLATE "C"), '[]')
-     FROM (SELECT reader, source FROM read_grants WHERE project_id = $1 AND reader <> source
-           ORDER BY reader COLLATE "C", source COLLATE "C" LIMIT $2) g) AS grants,
+     FROM (SELECT g.reader, s.source FROM read_grants g, unnest(g.sources) s(source) WHERE g.project_id = $1
+           ORDER BY g.reader COLLATE "C", s.source COLLATE "C" LIMIT $2) g) AS grants,
     '[]'::jsonb AS grants_added,
     '[]'::jsonb AS grants_revoked,
-    (SELECT count(*) FROM read_grants WHERE project_id = $1 AND reader <> source) AS grant_count,
+    (SELECT coalesce(sum(cardinality(sources)), 0) FROM read_grants WHERE project_id = $1)::bigint AS grant_count,
     0::bigint AS grants_added_count,
     0::bigint AS grants_revoked_count;

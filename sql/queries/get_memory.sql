@@ -5,6 +5,6 @@
 SELECT m.agent, m.item
 FROM memory_items m
 JOIN read_grants g ON g.project_id = m.project_id AND g.reader = $4
-                  AND (g.source = m.agent OR (m.kind = 'preferences' AND g.source = $4))
+                  AND (m.agent = $4 OR m.kind = 'preferences' OR m.agent = ANY (g.sources))
 WHERE m.project_id = $1 AND m.kind = $2 AND m.id = $3
 LIMIT 1;

@@ -5,7 +5,7 @@
 SELECT m.agent, m.item, count(*) OVER () AS total
 FROM memory_items m
 JOIN read_grants g ON g.project_id = m.project_id AND g.reader = $3
-                  AND (g.source = m.agent OR (m.kind = 'preferences' AND g.source = $3))
+                  AND (m.agent = $3 OR m.kind = 'preferences' OR m.agent = ANY (g.sources))
 WHERE m.project_id = $1 AND m.kind = $2
   AND ($4::text IS NULL OR m.agent = $4)
   AND ($5::text IS NULL OR m.task_type = $5)

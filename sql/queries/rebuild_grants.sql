@@ -1,40 +1,45 @@
--- Make read_grants hold exactly what the project's agents declare: each agent's grant to itself, plus
--- (reader, source) for each of granted_edges() (the reader inherits from the source AND
--- the source shares with the reader). Edges are direct: nothing is inherited transitively. Only the
--- difference is written.
+-- Make read_grants hold exactly what the project's agents declare, as granted_sources() works it out (the
+-- reader inherits from the source AND the source shares with the reader). Edges are direct: nothing is
+-- inherited transitively. Only readers whose sources changed are written
+-- (a reader's row is its existence: every agent has one, with no sources if nobody shares with it).
 -- $1 project_id, $2 how many grants of each list to return (the counts are exact)
--- Returns one row: grants (after the change, between different agents), grants_added, grants_revoked, each
--- a jsonb array of {reader, source} in that order, at most $2 long; grant_count, grants_added_count, grants_revoked_count.
-WITH desired AS MATERIALIZED (
-    SELECT name AS reader, name AS source FROM agents WHERE project_id = $1
-    UNION ALL
-    SELECT e.reader, e.source FROM granted_edges($1) e
+-- Returns one row: grants (after the change), grants_added, grants_revoked, each a jsonb array of
+-- {reader, source} by reader and source, at most $2 long; grant_count, grants_added_count, grants_revoked_count.
+WITH desired AS MATERIALIZED (SELECT reader, sources FROM granted_sources($1)),
+existing AS MATERIALIZED (SELECT reader, sources FROM read_grants WHERE project_id = $1),
+changed AS MATERIALIZED (
+    SELECT coalesce(d.reader, e.reader) AS reader, coalesce(d.sources, '{}') AS new, coalesce(e.sources, '{}') AS old
+    FROM desired d FULL JOIN existing e ON e.reader = d.reader
+    WHERE d.sources IS DISTINCT FROM e.sources
 ),
-existing AS MATERIALIZED (
-    SELECT reader, source FROM read_grants WHERE project_id = $1
+added AS MATERIALIZED (
+    SELECT c.reader, s.source FROM changed c,
+           LATERAL (SELECT unnest(c.new) EXCEPT SELECT unnest(c.old)) s(source)
 ),
-revoked AS (
-    DELETE FROM read_grants g
-    USING (SELECT reader, source FROM existing EXCEPT ALL SELECT reader, source FROM desired) gone
-    WHERE g.project_id = $1 AND g.reader = gone.reader AND g.source = gone.source
-    RETURNING g.reader, g.source
+revoked AS MATERIALIZED (
+    SELECT c.reader, s.source FROM changed c,
+           LATERAL (SELECT unnest(c.old) EXCEPT SELECT unnest(c.new)) s(source)
 ),
-added AS (
-    INSERT INTO read_grants (project_id, reader, source)
-    SELECT $1, reader, source FROM (SELECT reader, source FROM desired EXCEPT ALL SELECT reader, source FROM existing) new
-    ORDER BY reader, source  -- in index order: each leaf page of the key is filled once
-    RETURNING reader, source
+gone AS (  -- readers that are no agent any more
+    DELETE FROM read_grants g USING changed c
+    WHERE g.project_id = $1 AND g.reader = c.reader AND c.reader NOT IN (SELECT reader FROM desired)
+),
+written AS (
+    INSERT INTO read_grants (project_id, reader, sources)
+    SELECT $1, d.reader, d.sources FROM desired d JOIN changed c ON c.reader = d.reader
+    ON CONFLICT (project_id, reader) DO UPDATE SET sources = EXCLUDED.sources
 )
 SELECT
     (SELECT coalesce(jsonb_agg(jsonb_build_object('reader', reader, 'source', source)
                                ORDER BY reader COLLATE "C", source COLLATE "C"), '[]')
-     FROM (SELECT * FROM desired WHERE reader <> source ORDER BY reader COLLATE "C", source COLLATE "C" LIMIT $2) g) AS grants,
+     FROM (SELECT d.reader, s.source FROM desired d, unnest(d.sources) s(source)
+           ORDER BY d.reader COLLATE "C", s.source COLLATE "C" LIMIT $2) g) AS grants,
     (SELECT coalesce(jsonb_agg(jsonb_build_object('reader', reader, 'source', source)
                                ORDER BY reader COLLATE "C", source COLLATE "C"), '[]')
-     FROM (SELECT * FROM added WHERE reader <> source ORDER BY reader COLLATE "C", source COLLATE "C" LIMIT $2) g) AS grants_added,
+     FROM (SELECT * FROM added ORDER BY reader COLLATE "C", source COLLATE "C" LIMIT $2) g) AS grants_added,
     (SELECT coalesce(jsonb_agg(jsonb_build_object('reader', reader, 'source', source)
                                ORDER BY reader COLLATE "C", source COLLATE "C"), '[]')
-     FROM (SELECT * FROM revoked WHERE reader <> source ORDER BY reader COLLATE "C", source COLLATE "C" LIMIT $2) g) AS grants_revoked,
-    (SELECT count(*) FROM desired WHERE reader <> source) AS grant_count,
-    (SELECT count(*) FROM added WHERE reader <> source) AS grants_added_count,
-    (SELECT count(*) FROM revoked WHERE reader <> source) AS grants_revoked_count;
+     FROM (SELECT * FROM revoked ORDER BY reader COLLATE "C", source COLLATE "C" LIMIT $2) g) AS grants_revoked,
+    (SELECT coalesce(sum(cardinality(sources)), 0) FROM desired)::bigint AS grant_count,
+    (SELECT count(*) FROM added) AS grants_added_count,
+    (SELECT count(*) FROM revoked) AS grants_revoked_count;

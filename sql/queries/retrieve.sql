@@ -1,5 +1,5 @@
--- The whole of a retrieve, in one statement. The reader's sources come from read_grants, so the join
--- itself enforces mutual consent; each kind then returns its $4 best memories over all those sources
+-- The whole of a retrieve, in one statement. The reader's sources come from its row of read_grants, so the
+-- join itself enforces mutual consent; each kind then returns its $4 best memories over all those sources
 -- together, ranked by memory_score (similarity, recency, success, confidence); ties go to the lower id.
 --
 -- Two paths per kind, of which exactly one runs (a gate on a one-time filter):
@@ -12,10 +12,10 @@
 -- $7-$10 weights of similarity, recency, success and confidence, $11 recency half-life in days,
 -- $12 candidates taken from the HNSW index, $13 visible memories of a kind from which that index is used.
 -- Returns one row: reader_known (false when the reader is no agent of the project), then a jsonb array per kind.
-WITH sources AS MATERIALIZED (
-    SELECT g.source
-    FROM read_grants g
-    WHERE g.project_id = $1 AND g.reader = $2 AND ($5 OR g.source = $2)
+WITH sources AS MATERIALIZED (  -- the reader itself, then (when shared memories are asked for) its sources
+    SELECT g.reader AS source FROM read_grants g WHERE g.project_id = $1 AND g.reader = $2
+    UNION ALL
+    SELECT s.source FROM read_grants g, unnest(g.sources) s(source) WHERE g.project_id = $1 AND g.reader = $2 AND $5
 ),
 reader AS MATERIALIZED (SELECT array_agg(source) AS sources FROM sources),
 -- per kind: does the reader see at least $13 memories of it? (counting stops at $13)

@@ -8,7 +8,7 @@ WITH declared AS (
            coalesce(sum(cardinality(share_with) - (name = ANY (share_with))::int), 0) AS shares
     FROM agents WHERE project_id = $1
 ),
-granted AS (SELECT count(*) AS grants FROM read_grants WHERE project_id = $1 AND reader <> source)
+granted AS (SELECT coalesce(sum(cardinality(sources)), 0) AS grants FROM read_grants WHERE project_id = $1)
 SELECT source, reader, inherited, status, count(*) OVER () AS total
 FROM sharing_edges($1)
 WHERE status <> 'granted'
