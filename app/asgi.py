@@ -15,15 +15,16 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
 
 from app import __version__
-from app.api.dependencies import provide_caller, provide_service, require_media_type
+from app.api.dependencies import PROVIDERS, provide_caller, require_media_type
 from app.api.health import health, ready
 from app.api.keys import KeyController
-from app.api.memories import MemoryController
+from app.api.memories import MemoryController, WriteRouter
 from app.api.projects import ProjectController
 from app.api.sharing import SharingController
 from app.database import open_pool, resolve_database_url, schema_head, stop_embedded
 from app.embeddings import Embedder, create_embedder, describe_embedder
 from app.errors import EXCEPTION_HANDLERS
+from app.limits import ProjectLimiter
 from app.observability import (
     PROMETHEUS,
     MetricsController,
@@ -32,10 +33,14 @@ from app.observability import (
     watch_pool,
 )
 from app.queries import queries
-from app.key_store import KeyStore
-from app.limits import ProjectLimiter
-from app.repository import MemoryRepository
-from app.service import MemoryService
+from app.repositories.deployment import DeploymentRepository
+from app.repositories.keys import KeyRepository
+from app.repositories.memories import MemoryRepository
+from app.repositories.projects import ProjectRepository
+from app.services.keys import KeyStore
+from app.services.memories import MemoryService
+from app.services.projects import ProjectService
+from app.services.readiness import Readiness
 from app.settings import Settings
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -52,22 +57,22 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         database_url = resolve_database_url(settings)
         pool = await open_pool(database_url, settings.pool_min_size, settings.pool_size, settings.database_timeout)
         try:
-            repository = MemoryRepository(
-                pool,
-                queries,
-                strategy_similarity=settings.strategy_similarity,
-                ranking=settings.ranking,
+            memories = MemoryRepository(
+                pool, queries, strategy_similarity=settings.strategy_similarity, ranking=settings.ranking
             )
-            recorded = await repository.deployment()
+            deployment = DeploymentRepository(pool, queries)
+            recorded = await deployment.deployment()
             chosen = embedder or await asyncio.to_thread(
                 create_embedder, settings, recorded["embedder"] if recorded else None
             )
-            await repository.init_deployment(chosen)
+            await deployment.init_deployment(chosen)
             log.info("Embedder: %s", describe_embedder(chosen))
-            app.state.service = MemoryService(repository, chosen)
+            app.state.service = MemoryService(memories, chosen)
+            app.state.projects = ProjectService(ProjectRepository(pool, queries), memories)
+            app.state.readiness = Readiness(deployment)
             watch_pool(pool)
             operator_key = settings.operator_key.get_secret_value() if settings.operator_key else None
-            app.state.key_store = KeyStore(pool, queries, settings.auth_required, operator_key)
+            app.state.key_store = KeyStore(KeyRepository(pool, queries), settings.auth_required, operator_key)
             await app.state.key_store.listen(database_url)
             app.state.limiter = ProjectLimiter(settings.project_in_flight, settings.project_wait_seconds)
             if not settings.auth_required:
@@ -93,12 +98,13 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             KeyController,
             ProjectController,
             MemoryController,
+            WriteRouter,
             SharingController,
         ],
         middleware=[request_id_middleware, PROMETHEUS.middleware],
         state=State({"schema_head": schema_head()}),
         dependencies={
-            "service": Provide(provide_service, sync_to_thread=False),
+            **{name: Provide(provider, sync_to_thread=False) for name, provider in PROVIDERS.items()},
             "caller": Provide(provide_caller),
         },
         exception_handlers=EXCEPTION_HANDLERS,

@@ -157,7 +157,8 @@ def _did_you_mean(key: Any, known: set[str] | list[str]) -> str:
 def _unknown_keys(mapping: dict[Any, Any], known: set[str], path: str) -> list[str]:
     """A warning per key this service does not read (with the likely key meant)."""
     return [
-        f"Unknown key `{path}{_short(key, 64)}` is ignored: this service does not use it." + (f" {hint}" if hint else "")
+        f"Unknown key `{path}{_short(key, 64)}` is ignored: this service does not use it."
+        + (f" {hint}" if hint else "")
         for key in list(mapping)[:MAX_PROBLEMS]
         if str(key) not in known
         for hint in [_did_you_mean(key, known)]
@@ -208,9 +209,7 @@ def config_notes(config: ProjectConfig) -> list[str]:
     """What the file asked for that this service does differently."""
     notes = []
     if config.storage and config.storage.lower() not in {"postgres", "postgresql"}:
-        notes.append(
-            f"storage: {config.storage} is accepted and noted: this service stores memories in PostgreSQL."
-        )
+        notes.append(f"storage: {config.storage} is accepted and noted: this service stores memories in PostgreSQL.")
     for name, settings in config.agents.items():
         if name in settings.inherit_from or name in settings.share_with:
             notes.append(f"{name} names itself in its sharing lists; an agent always reads its own memories.")

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from alembic import command
 from alembic.config import Config
 from pgvector.asyncpg import register_vector
 
+from alembic import command
 from app.queries import ALEMBIC_DIR
 from app.settings import Settings
 
@@ -153,9 +153,9 @@ async def open_pool(
 
 def apply_schema(revision: str, down: bool = False) -> None:
     """Run a schema file inside an Alembic revision, as one script (asyncpg's simple protocol)."""
-    from alembic import op
     from sqlalchemy.util import await_only
 
+    from alembic import op
     from app.queries import schema_sql
 
     driver_connection = op.get_bind().connection.driver_connection

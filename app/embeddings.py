@@ -223,4 +223,6 @@ def create_embedder(settings: Settings, recorded_kind: str | None = None, cache:
         )
     else:
         return HashingEmbedder(settings.embedding_dim)  # hashing is cheaper than a cache look-up
-    return CachedEmbedder(embedder, settings.embedding_cache_size) if cache and settings.embedding_cache_size else embedder
+    return (
+        CachedEmbedder(embedder, settings.embedding_cache_size) if cache and settings.embedding_cache_size else embedder
+    )

@@ -133,7 +133,12 @@ def handle_validation_error(request: Request, error: ValidationException) -> Res
     return problem(422, "validation-error", "Validation failed", detail, request, errors=errors)
 
 
-HTTP_SLUGS = {400: "malformed-request", 404: "route-not-found", 405: "method-not-allowed", 413: "request-entity-too-large"}
+HTTP_SLUGS = {
+    400: "malformed-request",
+    404: "route-not-found",
+    405: "method-not-allowed",
+    413: "request-entity-too-large",
+}
 HTTP_HINTS = {
     400: " Send a JSON body that matches the API (see /docs).",
     404: " See /docs for the API's paths.",

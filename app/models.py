@@ -126,7 +126,6 @@ class ConfigApplied(BaseModel):
 
 # --- writing memories ---------------------------------------------------------------------------
 
-MemoryKind = Literal["heuristics", "outcomes", "domain-knowledge", "anti-patterns", "preferences"]
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
@@ -146,7 +145,7 @@ class LearnRequest(Strict):
 
 
 class HeuristicCreate(Strict):
-    """"When `condition`, do `strategy`", written directly."""
+    """ "When `condition`, do `strategy`", written directly."""
 
     agent: Name
     condition: ShortText
@@ -302,13 +301,6 @@ class PreferenceItem(Memory):
     updated_at: datetime
 
 
-ITEM_MODELS: dict[str, type[Memory]] = {
-    "heuristics": HeuristicItem,
-    "outcomes": OutcomeItem,
-    "domain-knowledge": DomainKnowledgeItem,
-    "anti-patterns": AntiPatternItem,
-    "preferences": PreferenceItem,
-}
 AnyMemory = HeuristicItem | OutcomeItem | DomainKnowledgeItem | AntiPatternItem | PreferenceItem
 
 

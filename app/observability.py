@@ -20,6 +20,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import Counter, Gauge
 
+from app.memory.kinds import KINDS
 from app.models import RetrieveResponse
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
@@ -120,7 +121,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
 
 def count_retrieved(answer: RetrieveResponse) -> None:
     """Own and shared items of one retrieve answer, per kind."""
-    for kind in ("heuristics", "outcomes", "domain_knowledge", "anti_patterns", "preferences"):
+    for kind in (kind.name for kind in KINDS):
         items = getattr(answer, kind)
         shared = sum(1 for item in items if item.metadata.get("shared_from"))
         if shared:

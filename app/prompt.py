@@ -19,9 +19,13 @@ def _origin(item: Memory) -> str:
 
 
 def _sections(items: dict[str, Sequence[Memory]]) -> Iterable[tuple[str, list[str]]]:
-    yield "Strategies that worked", [
-        f"- When {h.condition}: {h.strategy} (confidence {h.confidence:.2f}){_origin(h)}" for h in items["heuristics"]
-    ]
+    yield (
+        "Strategies that worked",
+        [
+            f"- When {h.condition}: {h.strategy} (confidence {h.confidence:.2f}){_origin(h)}"
+            for h in items["heuristics"]
+        ],
+    )
     yield "Avoid", [
         f"- {a.pattern}: {a.why_bad}" + (f" Instead: {a.better_alternative}" if a.better_alternative else "")
         + _origin(a)
@@ -29,10 +33,13 @@ def _sections(items: dict[str, Sequence[Memory]]) -> Iterable[tuple[str, list[st
     ]  # fmt: skip
     yield "User preferences", [f"- {p.category}: {p.preference}" for p in items["preferences"]]
     yield "Domain context", [f"- [{d.domain}] {d.fact}{_origin(d)}" for d in items["domain_knowledge"]]
-    yield "Past outcomes", [
-        f"- {'Succeeded' if o.success else 'Failed'}: {o.task} — {o.strategy_used}{_origin(o)}"
-        for o in items["outcomes"]
-    ]
+    yield (
+        "Past outcomes",
+        [
+            f"- {'Succeeded' if o.success else 'Failed'}: {o.task} — {o.strategy_used}{_origin(o)}"
+            for o in items["outcomes"]
+        ],
+    )
 
 
 def format_prompt(items: dict[str, Sequence[Memory]], max_tokens: int) -> str:

@@ -10,7 +10,7 @@ EVERY_MEMORY = 2**31 - 1  # as approximate_from: never use the index
 
 @dataclass(frozen=True)
 class Ranking:
-    """The retrieve statement's ranking parameters ($7-$13), from the settings."""
+    """The retrieve statement's ranking parameters, from the settings."""
 
     similarity: float = 0.7
     recency: float = 0.1
@@ -24,6 +24,14 @@ class Ranking:
         """For a query with no direction: the other terms alone, exactly (index candidates would be arbitrary)."""
         return replace(self, similarity=0.0, approximate_from=EVERY_MEMORY)
 
-    def parameters(self) -> tuple[float | int, ...]:
-        return (self.similarity, self.recency, self.success, self.confidence, self.recency_half_life_days,
-                self.candidates, self.approximate_from)  # fmt: skip
+    def parameters(self) -> dict[str, float | int]:
+        """As memories/retrieve.sql names them."""
+        return {
+            "similarity_weight": self.similarity,
+            "recency_weight": self.recency,
+            "success_weight": self.success,
+            "confidence_weight": self.confidence,
+            "half_life_days": self.recency_half_life_days,
+            "candidates": self.candidates,
+            "approximate_from": self.approximate_from,
+        }

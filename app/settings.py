@@ -51,9 +51,7 @@ class Settings(BaseSettings):
         default=0.8, ge=0.0, le=1.0, description="Cosine similarity at which two strategies count as the same."
     )
     # the ranking defaults are Ranking's own, so that the service and a bare MemoryRepository agree
-    rank_similarity: float = Field(
-        default=Ranking.similarity, ge=0.0, description="Weight of similarity to the query."
-    )
+    rank_similarity: float = Field(default=Ranking.similarity, ge=0.0, description="Weight of similarity to the query.")
     rank_recency: float = Field(default=Ranking.recency, ge=0.0, description="Weight of recency.")
     rank_success: float = Field(default=Ranking.success, ge=0.0, description="Weight of the success rate.")
     rank_confidence: float = Field(default=Ranking.confidence, ge=0.0, description="Weight of confidence.")
@@ -76,14 +74,18 @@ class Settings(BaseSettings):
     pool_min_size: int = Field(default=2, ge=1)
     pool_size: int = Field(default=10, ge=1, description="Largest number of database connections.")
     project_in_flight: int = Field(
-        default=4, ge=1, le=1000,
+        default=4,
+        ge=1,
+        le=1000,
         description="Requests of one project a service process handles at once; more wait their turn.",
     )
     project_wait_seconds: float = Field(
         default=2.0, gt=0, le=60, description="How long a request waits for its project's turn before a 429."
     )
     database_timeout: float = Field(
-        default=5.0, gt=0, le=600,
+        default=5.0,
+        gt=0,
+        le=600,
         description="Seconds a request's statement (or a new connection) may take; past it the answer is 503.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -25,6 +25,7 @@ import asyncpg
 
 from app.database import migrate, open_pool, start_embedded
 from app.queries import queries
+from app.ranking import Ranking
 
 TABLES = ["agents", "read_grants", "outcomes", "heuristics", "domain_knowledge", "anti_patterns", "preferences"]
 DIM = 384
@@ -45,14 +46,15 @@ async def load(url: str, memories_per_agent: int) -> None:
     async with pool.acquire() as connection:
         for p in range(PROJECTS):
             project = f"project-{p}"
-            await connection.execute(queries.upsert_project, project, None)
+            await connection.execute(*queries.projects.upsert_project(project_id=project, storage_note=None))
             for a in range(AGENTS):
                 readers = [f"agent-{(a + step) % AGENTS}" for step in (1, 2)]
                 sources = [f"agent-{(a - step) % AGENTS}" for step in (1, 2)]
-                await connection.execute(
-                    queries.upsert_agent, project, f"agent-{a}", None, [], [], readers, sources, 3
-                )
-            await connection.execute(queries.rebuild_grants, project, 0)
+                await connection.execute(*queries.projects.upsert_agent(
+                    project_id=project, name=f"agent-{a}", domain=None, can_learn=[], cannot_learn=[],
+                    share_with=readers, inherit_from=sources, min_occurrences_for_heuristic=3,
+                ))  # fmt: skip
+            await connection.fetchrow(*queries.projects.rebuild_grants(project_id=project, listed=0))
             records = [
                 (project, f"agent-{a}", f"task {n}", True, f"strategy {n}", vector, vector)
                 for a in range(AGENTS)
@@ -77,8 +79,7 @@ async def enable_rls(url: str) -> str:
     for table in TABLES:
         await connection.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         await connection.execute(
-            f"CREATE POLICY project_isolation ON {table} "
-            "USING (project_id = current_setting('alma.project_id', true))"
+            f"CREATE POLICY project_isolation ON {table} USING (project_id = current_setting('alma.project_id', true))"
         )
     await connection.close()
     return url.replace("postgresql://postgres:@", "postgresql://alma_rls:@")
@@ -87,7 +88,7 @@ async def enable_rls(url: str) -> str:
 async def measure(url: str, mode: str, requests: int, concurrency: int) -> dict:
     rng = random.Random(11)
     pool = await open_pool(url, concurrency, concurrency)
-    weights = (0.7, 0.1, 0.1, 0.1, 30.0)
+    weights = Ranking().parameters()
     jobs = [(f"project-{rng.randrange(PROJECTS)}", f"agent-{rng.randrange(AGENTS)}", unit_vector(rng))
             for _ in range(requests)]  # fmt: skip
     latencies: list[float] = []
@@ -97,16 +98,17 @@ async def measure(url: str, mode: str, requests: int, concurrency: int) -> dict:
         nonlocal leaks
         started = time.perf_counter()
         async with pool.acquire() as connection:
-            args = (project, reader, vector, 10, True, None, *weights)
+            args = queries.memories.retrieve(weights, project_id=project, reader=reader, query_vector=vector, top_k=10,
+                                             include_shared=True, user_id=None)[1:]  # fmt: skip
             if mode == "app-filter":
-                row = await connection.fetchrow(queries.retrieve, *args)
+                row = await connection.fetchrow(queries.memories.retrieve.sql, *args)
             elif mode == "rls-local":
                 async with connection.transaction():
                     await connection.execute("SELECT set_config('alma.project_id', $1, true)", project)
-                    row = await connection.fetchrow(queries.retrieve, *args)
+                    row = await connection.fetchrow(queries.memories.retrieve.sql, *args)
             else:
                 await connection.execute("SELECT set_config('alma.project_id', $1, false)", project)
-                row = await connection.fetchrow(queries.retrieve, *args)
+                row = await connection.fetchrow(queries.memories.retrieve.sql, *args)
         latencies.append((time.perf_counter() - started) * 1000)
         leaks += sum(1 for item in row["outcomes"] if not item["agent"].startswith("agent-"))
 

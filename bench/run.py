@@ -30,7 +30,8 @@ from app.database import migrate, open_pool, start_embedded  # noqa: E402
 from app.embeddings import HashingEmbedder  # noqa: E402
 from app.queries import queries as sql  # noqa: E402
 from app.ranking import Ranking  # noqa: E402
-from app.repository import MemoryRepository  # noqa: E402
+from app.repositories.deployment import DeploymentRepository  # noqa: E402
+from app.repositories.projects import ProjectRepository  # noqa: E402
 from bench.workload import Memory, Query, Workload, generate, queries  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
@@ -86,8 +87,8 @@ async def load(pool: asyncpg.Pool, workload: Workload) -> float:
     """Projects and agents through the repository (so grants are built as in production); memories by COPY
     with the HNSW indexes dropped, then rebuilt."""
     started = time.perf_counter()
-    repository = MemoryRepository(pool, sql)
-    await repository.init_deployment(HashingEmbedder(workload.dim))  # as `serve` below configures the service
+    await DeploymentRepository(pool, sql).init_deployment(HashingEmbedder(workload.dim))  # as `serve` configures it
+    repository = ProjectRepository(pool, sql)
     await pool.execute(f"DROP INDEX {', '.join(NEAREST_INDEXES)}")
     for project in workload.projects:
         await repository.apply_config(project, parse_config_text(workload.config_yaml(project)))
@@ -121,19 +122,22 @@ async def statement_latencies(
     pool: asyncpg.Pool, asked: list[Query], ranking: Ranking = RANKING, top_k: int = 10
 ) -> tuple[list[float], list[list[int]]]:
     """The retrieval statement alone, one at a time, after a warm-up; and the outcome ids each query found."""
-    parameters = ranking.parameters()
     async with pool.acquire() as connection:
         for query in asked[:20]:
-            await connection.fetchrow(sql.retrieve, query.project_id, query.reader, query.vector, top_k, True,
-                                      None, *parameters)  # fmt: skip
+            await connection.fetchrow(*retrieve(query, ranking, top_k))
         latencies, found = [], []
         for query in asked:
             started = time.perf_counter()
-            row = await connection.fetchrow(sql.retrieve, query.project_id, query.reader, query.vector, top_k, True,
-                                            None, *parameters)  # fmt: skip
+            row = await connection.fetchrow(*retrieve(query, ranking, top_k))
             latencies.append((time.perf_counter() - started) * 1000)
             found.append([item["id"] for item in row["outcomes"]])
     return latencies, found
+
+
+def retrieve(query: Query, ranking: Ranking, top_k: int) -> tuple:
+    """The retrieval statement and its arguments for one query."""
+    return sql.memories.retrieve(ranking.parameters(), project_id=query.project_id, reader=query.reader,
+                                 query_vector=query.vector, top_k=top_k, include_shared=True, user_id=None)  # fmt: skip
 
 
 def recall(truth: list[list[int]], found: list[list[int]]) -> float:
@@ -145,16 +149,21 @@ async def visible_counts(pool: asyncpg.Pool, asked: list[Query]) -> list[int]:
     """How many memories each query's reader may see."""
     counts = []
     for query in asked:
-        counts.append(await pool.fetchval(
-            "SELECT count(*) FROM read_grants g JOIN memory_items m ON m.project_id = g.project_id "
-            "AND m.agent = g.source WHERE g.project_id = $1 AND g.reader = $2", query.project_id, query.reader))
+        counts.append(
+            await pool.fetchval(
+                "SELECT count(*) FROM read_grants g, unnest(g.reader || g.sources) s(source) JOIN memory_items m "
+                "ON m.agent = s.source WHERE m.project_id = $1 AND g.project_id = $1 AND g.reader = $2",
+                query.project_id,
+                query.reader,
+            )
+        )
     return counts  # fmt: skip
 
 
 async def explain(pool: asyncpg.Pool, query: Query) -> str:
     async with pool.acquire() as connection:
-        rows = await connection.fetch("EXPLAIN (ANALYZE, BUFFERS) " + sql.retrieve, query.project_id, query.reader,
-                                      query.vector, 10, True, None, *RANKING.parameters())  # fmt: skip
+        statement, *arguments = retrieve(query, RANKING, 10)
+        rows = await connection.fetch("EXPLAIN (ANALYZE, BUFFERS) " + statement, *arguments)
     return "\n".join(row[0] for row in rows)
 
 
@@ -164,7 +173,7 @@ async def scaling_curves(pool: asyncpg.Pool, dim: int, visible_sizes: list[int],
     Vectors lie around 50 topics and probes are asked near one, as with real embeddings; uniformly random
     vectors in 384 dimensions are all about equally far apart and no nearest-neighbour index finds them well."""
     rng = np.random.default_rng(3)
-    repository = MemoryRepository(pool, sql)
+    repository = ProjectRepository(pool, sql)
     sources = [f"source_{n:02d}" for n in range(max(source_counts))]
     lines = ["agents:"] + [f"  {s}:\n    share_with: [{', '.join(f'reader_{k}' for k in source_counts)}]"
                            for s in sources]  # fmt: skip

@@ -137,8 +137,15 @@ def measure(base: str, agents: int, noisy_seconds: float) -> dict:
         guide = (ROOT / "examples" / ".alma" / "config.yaml").read_text().replace("my-team", project)
         assert httpx.put(f"{base}/v1/projects/{project}/config", content=guide, headers=signed).status_code == 200
         for agent in ("tech_lead", "senior_developer", "junior_developer"):
-            body = {"agent": agent, "task": "Implement user authentication", "outcome": "success", "strategy_used": agent}
-            response = httpx.post(f"{base}/v1/projects/{project}/learn", json=body, headers={"Authorization": signed["Authorization"]})
+            body = {
+                "agent": agent,
+                "task": "Implement user authentication",
+                "outcome": "success",
+                "strategy_used": agent,
+            }
+            response = httpx.post(
+                f"{base}/v1/projects/{project}/learn", json=body, headers={"Authorization": signed["Authorization"]}
+            )
             assert response.status_code == 201, response.text
 
     neighbour = Neighbour(base, keys["small-team"])

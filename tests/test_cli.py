@@ -3,45 +3,22 @@
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import asyncpg
 import httpx
 from alembic.script import ScriptDirectory
 
 from app.database import alembic_config
-from tests.conftest import EXAMPLE_CONFIG
-
-ALMA = str(Path(sys.executable).parent / "alma")
-
-
-def run_alma(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "ALMA_EMBEDDER": "hashing", **env}
-    return subprocess.run([ALMA, *args], env=environment, capture_output=True, text=True, timeout=120)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(server: subprocess.Popen, base: str, seconds: float = 60) -> None:
-    """Wait for a started `alma serve` to answer /health; fail with its output if it dies or takes too long."""
-    started = time.monotonic()
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, server.stdout.read().decode()
-        assert time.monotonic() - started < seconds, f"alma serve did not answer within {seconds} s"
-        time.sleep(0.1)
+from tests.helpers import (
+    ALMA,
+    EXAMPLE_CONFIG,
+    connected,
+    free_port,
+    run_alma,
+    wait_until_up,
+    with_database,
+)
 
 
 def test_config_apply_prints_changes_and_warnings(database_url: str):
@@ -78,24 +55,20 @@ def test_config_apply_removes_every_agent_only_with_allow_remove_all(database_ur
 
 
 async def test_migrate_reaches_head_on_an_empty_database(server_url: str):
-    from tests.conftest import with_database
-
-    admin = await asyncpg.connect(with_database(server_url, "postgres"))
-    await admin.execute("DROP DATABASE IF EXISTS alma_cli_migrate WITH (FORCE)")
-    await admin.execute("CREATE DATABASE alma_cli_migrate")
-    try:
-        url = with_database(server_url, "alma_cli_migrate")
-        result = run_alma("migrate", ALMA_DATABASE_URL=url)
-        assert result.returncode == 0, result.stderr
-        connection = await asyncpg.connect(url)
-        tables = {row["tablename"] for row in await connection.fetch("SELECT tablename FROM pg_tables")}
-        version = await connection.fetchval("SELECT version_num FROM alembic_version")
-        await connection.close()
-        assert {"agents", "read_grants", "outcomes", "heuristics"} <= tables
-        assert version == ScriptDirectory.from_config(alembic_config(url)).get_current_head()
-    finally:
+    async with connected(with_database(server_url, "postgres")) as admin:
         await admin.execute("DROP DATABASE IF EXISTS alma_cli_migrate WITH (FORCE)")
-        await admin.close()
+        await admin.execute("CREATE DATABASE alma_cli_migrate")
+        try:
+            url = with_database(server_url, "alma_cli_migrate")
+            result = run_alma("migrate", ALMA_DATABASE_URL=url)
+            assert result.returncode == 0, result.stderr
+            async with connected(url) as connection:
+                tables = {row["tablename"] for row in await connection.fetch("SELECT tablename FROM pg_tables")}
+                version = await connection.fetchval("SELECT version_num FROM alembic_version")
+            assert {"agents", "read_grants", "outcomes", "heuristics"} <= tables
+            assert version == ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+        finally:
+            await admin.execute("DROP DATABASE IF EXISTS alma_cli_migrate WITH (FORCE)")
 
 
 def test_serve_starts_on_the_embedded_database_and_answers(tmp_path: Path):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from app.config_file import parse_config, parse_config_text
 from app.errors import InvalidConfig
-from tests.conftest import EXAMPLE_CONFIG, Api
+from tests.helpers import EXAMPLE_CONFIG, Api
 
 GUIDE_GRANTS = [
     {"reader": "junior_developer", "source": "senior_developer"},

@@ -1,10 +1,16 @@
 """The guide's config as its readers write it: every layout loads the same agents, and no file wipes a
 project by accident. Removing an agent ends its identity (its keys) but keeps its memories under its name."""
 
-import asyncpg
 import pytest
 
-from tests.conftest import LAYOUTS, Api, guide_example, guide_example_without
+from tests.helpers import (
+    LAYOUTS,
+    Api,
+    bearer,
+    connected,
+    guide_example,
+    guide_example_without,
+)
 
 GUIDE_AGENTS = ["junior_developer", "qa_engineer", "senior_developer", "tech_lead"]
 
@@ -115,7 +121,7 @@ async def test_project_id_in_two_places_must_agree(api: Api):
 async def agent_key(api: Api, agent: str) -> dict[str, str]:
     response = await api.client.post("/v1/projects/my-team/keys", json={"role": "agent", "agent": agent})
     assert response.status_code == 201, response.text
-    return {"Authorization": f"Bearer {response.json()['key']}"}
+    return bearer(response.json()["key"])
 
 
 async def test_removing_an_agent_revokes_its_keys_and_adding_it_again_does_not_revive_them(
@@ -141,11 +147,8 @@ async def test_removing_an_agent_revokes_its_keys_and_adding_it_again_does_not_r
         "/v1/projects/my-team/retrieve", json={"agent": "junior_developer", "query": "x"}, headers=junior
     )
     assert still.status_code == 200, "keys of agents that stayed keep working"
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         revoked = await connection.fetchval("SELECT count(*) FROM api_keys WHERE agent = 'qa_engineer' AND revoked_at IS NOT NULL")
-    finally:
-        await connection.close()
     assert revoked == 1
 
 

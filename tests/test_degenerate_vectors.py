@@ -5,10 +5,9 @@ recency, success and confidence alone. Before this, a zero vector scored NaN and
 import json
 import math
 
-import asyncpg
 import pytest
 
-from tests.conftest import Api, guide_example
+from tests.helpers import Api, connected, guide_example
 
 DIM = 384
 MEMORY_TABLES = ("outcomes", "heuristics", "domain_knowledge", "anti_patterns", "preferences")
@@ -28,11 +27,8 @@ DEGENERATE = {  # as JSON text
 
 
 async def stored(database_url: str) -> int:
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         return sum([await connection.fetchval(f"SELECT count(*) FROM {table}") for table in MEMORY_TABLES])
-    finally:
-        await connection.close()
 
 
 @pytest.fixture

@@ -8,12 +8,18 @@ import subprocess
 import threading
 from pathlib import Path
 
-import asyncpg
 import httpx
 import yaml
 
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY
-from tests.test_cli import ALMA, free_port, wait_until_up
+from tests.helpers import (
+    ALMA,
+    EXAMPLE_CONFIG,
+    OPERATOR_KEY,
+    bearer,
+    connected,
+    free_port,
+    wait_until_up,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,9 +66,8 @@ def test_sigterm_lets_an_in_flight_bulk_learn_finish(database_url: str, tmp_path
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(server, base)
-        operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
-        key = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=operator).json()
-        admin = {"Authorization": f"Bearer {key['admin_key']['key']}"}
+        key = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=bearer(OPERATOR_KEY)).json()
+        admin = bearer(key["admin_key"]["key"])
         httpx.put(f"{base}/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
                   headers={**admin, "content-type": "application/yaml"})  # fmt: skip
         outcomes = [{"agent": "tech_lead", "task": f"Long task number {n} " + "detail " * 40, "outcome": "success",
@@ -83,10 +88,7 @@ def test_sigterm_lets_an_in_flight_bulk_learn_finish(database_url: str, tmp_path
     assert server.returncode == 0 or server.returncode == -signal.SIGTERM
 
     async def count() -> int:
-        connection = await asyncpg.connect(database_url)
-        try:
+        async with connected(database_url) as connection:
             return await connection.fetchval("SELECT count(*) FROM outcomes")
-        finally:
-            await connection.close()
 
     assert asyncio.run(count()) == 1000

@@ -4,7 +4,13 @@ import math
 import os
 from pathlib import Path
 
-from app.embeddings import CachedEmbedder, HashingEmbedder, SentenceTransformerEmbedder, create_embedder, embed
+from app.embeddings import (
+    CachedEmbedder,
+    HashingEmbedder,
+    SentenceTransformerEmbedder,
+    create_embedder,
+    embed,
+)
 from app.settings import Settings
 
 

@@ -6,7 +6,7 @@ import asyncio
 import httpx
 
 from app.asgi import create_app
-from tests.conftest import live_project, live_server, settings_for
+from tests.helpers import live_project, live_server, settings_for
 
 
 async def test_a_burst_past_the_projects_share_is_429_and_the_other_project_is_served(database_url: str):

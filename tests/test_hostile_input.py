@@ -4,12 +4,11 @@ with small answers, types are strict, bodies are read only as the type they decl
 import json
 import time
 
-import asyncpg
 import pytest
 
 from app.config_file import MAX_NODES
 from app.models import MAX_AGENTS
-from tests.conftest import Api, guide_example
+from tests.helpers import Api, bearer, connected, guide_example
 
 
 def alias_bomb(levels: int) -> str:
@@ -24,11 +23,8 @@ async def put_config(api: Api, text: str, content_type: str = "application/yaml"
 
 
 async def agent_count(database_url: str) -> int:
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         return await connection.fetchval("SELECT count(*) FROM agents")
-    finally:
-        await connection.close()
 
 
 @pytest.mark.parametrize("levels", [5, 7, 9])
@@ -135,34 +131,27 @@ async def test_a_wrong_secret_writes_nothing_and_does_the_same_work_as_an_unknow
     await api.apply(guide_example())
     created = await api.client.post("/v1/projects/my-team/keys", json={"role": "agent", "agent": "qa_engineer"})
     key = created.json()["key"]
-    store = api.client.app.state.key_store
-    store.pool = recording = Recording(store.pool)
+    keys = api.client.app.state.key_store.keys  # the key repository, whose statements are recorded
+    keys.pool = recording = Recording(keys.pool)
     request = {"agent": "qa_engineer", "query": "q"}
 
     attempts = {"wrong secret": key[:18] + "x" * 43, "unknown prefix": "alma_0123456789ab_" + "x" * 43}
     done = {}
     for label, attempt in attempts.items():
         recording.statements.clear()
-        response = await api.client.post("/v1/projects/my-team/retrieve", json=request,
-                                         headers={"Authorization": f"Bearer {attempt}"})  # fmt: skip
+        response = await api.client.post("/v1/projects/my-team/retrieve", json=request, headers=bearer(attempt))
         assert response.status_code == 401, label
         done[label] = list(recording.statements)
     assert done["wrong secret"] == done["unknown prefix"], "both refusals must do the same work"
     code = [line for statement in done["wrong secret"] for line in statement.splitlines() if not line.startswith("--")]
     assert code and not any(word in line.upper() for line in code for word in ("UPDATE", "INSERT", "DELETE"))
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         assert await connection.fetchval("SELECT last_used_at FROM api_keys WHERE agent = 'qa_engineer'") is None
-    finally:
-        await connection.close()
 
-    ok = await api.client.post("/v1/projects/my-team/retrieve", json=request, headers={"Authorization": f"Bearer {key}"})
+    ok = await api.client.post("/v1/projects/my-team/retrieve", json=request, headers=bearer(key))
     assert ok.status_code == 200
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         assert await connection.fetchval("SELECT last_used_at FROM api_keys WHERE agent = 'qa_engineer'") is not None
-    finally:
-        await connection.close()
 
 
 async def test_memory_ids_reveal_nothing_of_other_tenants_writes(api: Api):
@@ -184,8 +173,7 @@ async def test_a_memory_id_drawn_twice_is_a_409_that_writes_nothing(api: Api, da
     """One in 2^53 per write and per memory of the project, but not a 500: the learning is rolled back whole
     (no outcome without its heuristic), and the same request again succeeds once ids differ."""
     await api.apply(guide_example())
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         drawn = await connection.fetchval("SELECT prosrc FROM pg_proc WHERE proname = 'random_memory_id'")
         await connection.execute("CREATE OR REPLACE FUNCTION random_memory_id() RETURNS bigint LANGUAGE sql AS 'SELECT 42'")
         await api.learn("tech_lead", "Design the queue", "one topic per event")
@@ -200,5 +188,3 @@ async def test_a_memory_id_drawn_twice_is_a_409_that_writes_nothing(api: Api, da
         again = await api.client.post("/v1/projects/my-team/learn", json={
             "agent": "tech_lead", "task": "Design the cache", "outcome": "success", "strategy_used": "s"})  # fmt: skip
         assert again.status_code == 201, again.text
-    finally:
-        await connection.close()

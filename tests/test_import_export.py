@@ -12,16 +12,14 @@ import os
 import sqlite3
 import struct
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import asyncpg
 import pytest
 
-from tests.conftest import EXAMPLE_CONFIG
+from tests.helpers import ALMA, EXAMPLE_CONFIG, connected
 
-ALMA = str(Path(sys.executable).parent / "alma")
 ALMA_MEMORY_DUMP = Path(__file__).resolve().parent / "fixtures" / "alma_memory" / "alma-memory-0.11.0.sql"
 KINDS = ("heuristics", "outcomes", "domain-knowledge", "anti-patterns", "preferences")
 FROM_MY_TEAM = ("--from-project", "my-team", "--preference-agent", "tech_lead")
@@ -54,11 +52,8 @@ def apply_example(database_url: str, project: str = "my-team") -> None:
 
 
 async def fetch(database_url: str, statement: str, *arguments) -> list[asyncpg.Record]:
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         return await connection.fetch(statement, *arguments)
-    finally:
-        await connection.close()
 
 
 async def counts(database_url: str, project: str) -> dict[str, int]:

@@ -1,10 +1,9 @@
 """Learning and retrieval over HTTP: what is stored, how it ranks, and how bad input is refused."""
 
-import asyncpg
 from litestar.testing import AsyncTestClient
 
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, Api, ProjectAdminKeys, settings_for
+from tests.helpers import EXAMPLE_CONFIG, Api, ProjectAdminKeys, connected, settings_for
 
 DIM = 384
 
@@ -20,11 +19,8 @@ def unit(index: int, other: int | None = None) -> list[float]:
 
 
 async def count_rows(database_url: str, table: str) -> int:
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         return await connection.fetchval(f"SELECT count(*) FROM {table}")
-    finally:
-        await connection.close()
 
 
 async def test_learn_stores_every_field_under_the_learning_agent(api: Api):

@@ -2,11 +2,18 @@
 
 import asyncio
 
-import asyncpg
+import httpx
 import pytest
 
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, Api, live_project, live_server, settings_for
+from tests.helpers import (
+    EXAMPLE_CONFIG,
+    Api,
+    connected,
+    live_project,
+    live_server,
+    settings_for,
+)
 
 SCOPED = """
 agents:
@@ -18,6 +25,11 @@ agents:
     inherit_from: [tech_lead]
     cannot_learn: [production_access]
 """
+
+
+async def write(api: Api, path: str, **body) -> httpx.Response:
+    """POST a body to one of the project's write paths ("learn", "heuristics", ...); the answer, whatever it is."""
+    return await api.client.post(f"/v1/projects/{api.project}/{path}", json=body)
 
 
 async def test_three_similar_successes_make_a_heuristic_and_a_failure_lowers_its_confidence(api: Api):
@@ -66,12 +78,9 @@ async def test_fifty_concurrent_learns_leave_exact_counts(database_url: str):
 
             await asyncio.gather(*(one(n) for n in range(50)))
 
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         rows = await connection.fetch("SELECT occurrence_count, success_count, confidence FROM heuristics")
         outcomes = await connection.fetchval("SELECT count(*) FROM outcomes")
-    finally:
-        await connection.close()
     assert outcomes == 50
     assert [(row["occurrence_count"], row["success_count"]) for row in rows] == [(50, 40)]
     assert abs(rows[0]["confidence"] - 0.8) < 1e-6
@@ -140,15 +149,11 @@ async def test_a_memory_the_reader_may_not_read_is_indistinguishable_from_a_miss
 async def test_writes_outside_scope_are_refused_and_nothing_is_written(api: Api, database_url: str):
     await api.apply(SCOPED)
     refused = [
-        await api.client.post("/v1/projects/my-team/domain-knowledge",
-                              json={"agent": "tech_lead", "domain": "cooking", "fact": "salt the water"}),
-        await api.client.post("/v1/projects/my-team/domain-knowledge",
-                              json={"agent": "tech_lead", "domain": "gossip", "fact": "who said what"}),
-        await api.client.post("/v1/projects/my-team/learn", json={
-            "agent": "junior", "task": "t", "outcome": "success", "strategy_used": "s",
-            "task_type": "production_access"}),
-        await api.client.post("/v1/projects/my-team/heuristics", json={
-            "agent": "tech_lead", "condition": "c", "strategy": "s", "task_type": "cooking"}),
+        await write(api, "domain-knowledge", agent="tech_lead", domain="cooking", fact="salt the water"),
+        await write(api, "domain-knowledge", agent="tech_lead", domain="gossip", fact="who said what"),
+        await write(api, "learn", agent="junior", task="t", outcome="success", strategy_used="s",
+                    task_type="production_access"),
+        await write(api, "heuristics", agent="tech_lead", condition="c", strategy="s", task_type="cooking"),
     ]  # fmt: skip
     for response in refused:
         assert response.status_code == 403, response.text
@@ -158,22 +163,16 @@ async def test_writes_outside_scope_are_refused_and_nothing_is_written(api: Api,
     assert refused[0].json()["can_learn"] == ["architecture", "security"]
     assert "architecture, security" in refused[0].json()["detail"]
 
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         counts = [await connection.fetchval(f"SELECT count(*) FROM {table}")
                   for table in ("outcomes", "heuristics", "domain_knowledge")]  # fmt: skip
-    finally:
-        await connection.close()
     assert counts == [0, 0, 0]
 
     allowed = [
-        await api.client.post("/v1/projects/my-team/domain-knowledge",
-                              json={"agent": "tech_lead", "domain": "security", "fact": "rotate keys"}),
-        await api.client.post("/v1/projects/my-team/domain-knowledge",
-                              json={"agent": "junior", "domain": "anything", "fact": "empty can_learn allows it"}),
-        await api.client.post("/v1/projects/my-team/learn", json={
-            "agent": "tech_lead", "task": "no domain named", "outcome": "success", "strategy_used": "s"}),
-    ]  # fmt: skip
+        await write(api, "domain-knowledge", agent="tech_lead", domain="security", fact="rotate keys"),
+        await write(api, "domain-knowledge", agent="junior", domain="anything", fact="empty can_learn allows it"),
+        await write(api, "learn", agent="tech_lead", task="no domain named", outcome="success", strategy_used="s"),
+    ]
     assert [response.status_code for response in allowed] == [201, 201, 201]
 
 
@@ -189,12 +188,9 @@ async def test_bulk_learn_with_one_bad_item_writes_nothing(api: Api, database_ur
     for body in cases:
         statuses.append((await api.client.post("/v1/projects/my-team/learn/bulk", json=body)).status_code)
     assert statuses == [404, 403, 422]
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         assert await connection.fetchval("SELECT count(*) FROM outcomes") == 0
         assert await connection.fetchval("SELECT count(*) FROM domain_knowledge") == 0
-    finally:
-        await connection.close()
 
     accepted = await api.client.post("/v1/projects/my-team/learn/bulk", json={
         "outcomes": [good, {**good, "agent": "tech_lead"}],
@@ -242,16 +238,15 @@ async def test_forget_prunes_old_outcomes_and_weak_heuristics_and_reports_counts
         for confidence in (0.2, 0.9):
             await api.client.post("/v1/projects/my-team/heuristics",
                                   json={"agent": agent, "condition": "c", "strategy": "s", "confidence": confidence})
-    connection = await asyncpg.connect(database_url)
-    await connection.execute("UPDATE outcomes SET created_at = now() - interval '40 days' WHERE task = 'old task'")
+    async with connected(database_url) as connection:
+        await connection.execute("UPDATE outcomes SET created_at = now() - interval '40 days' WHERE task = 'old task'")
 
-    mine = await api.client.post("/v1/projects/my-team/forget",
-                                 json={"agent": "junior_developer", "older_than_days": 30, "below_confidence": 0.5})
-    assert mine.json() == {"outcomes_removed": 1, "heuristics_removed": 1}
-    everyone = await api.client.post("/v1/projects/my-team/forget", json={"older_than_days": 30})
-    assert everyone.json() == {"outcomes_removed": 1, "heuristics_removed": 0}
-    remaining = await connection.fetch("SELECT agent, task FROM outcomes ORDER BY agent")
-    await connection.close()
+        mine = await api.client.post("/v1/projects/my-team/forget",
+                                     json={"agent": "junior_developer", "older_than_days": 30, "below_confidence": 0.5})
+        assert mine.json() == {"outcomes_removed": 1, "heuristics_removed": 1}
+        everyone = await api.client.post("/v1/projects/my-team/forget", json={"older_than_days": 30})
+        assert everyone.json() == {"outcomes_removed": 1, "heuristics_removed": 0}
+        remaining = await connection.fetch("SELECT agent, task FROM outcomes ORDER BY agent")
     assert [tuple(row) for row in remaining] == [("junior_developer", "new task"), ("tech_lead", "new task")]
 
 
@@ -283,11 +278,9 @@ async def test_ranking_weighs_confidence_and_breaks_ties_by_id(api: Api, databas
             "agent": agent, "condition": "implementing authentication", "strategy": f"{agent} {confidence}",
             "confidence": confidence})  # fmt: skip
         ids.append(response.json()["id"])
-    connection = await asyncpg.connect(database_url)
-    try:  # the same moment for all: the two of confidence 0.9 now score exactly alike
+    # the same moment for all: the two of confidence 0.9 now score exactly alike
+    async with connected(database_url) as connection:
         await connection.execute("UPDATE heuristics SET last_validated = '2026-01-01', updated_at = '2026-01-01'")
-    finally:
-        await connection.close()
     slice_ = await api.retrieve("junior_developer", "implementing authentication", top_k=10)
     ranked = [item["id"] for item in slice_["heuristics"]]
     scores = [item["score"] for item in slice_["heuristics"]]

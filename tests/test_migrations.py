@@ -2,19 +2,14 @@
 
 import asyncio
 
-import asyncpg
-
 from alembic import command
-
 from app.database import alembic_config, migrate
+from tests.helpers import connected
 
 
 async def tables(url: str) -> set[str]:
-    connection = await asyncpg.connect(url)
-    try:
+    async with connected(url) as connection:
         return {row["tablename"] for row in await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
-    finally:
-        await connection.close()
 
 
 async def test_downgrade_to_base_and_upgrade_again(database_url: str):
@@ -27,8 +22,7 @@ async def test_downgrade_to_base_and_upgrade_again(database_url: str):
 
 async def test_an_existing_deployment_gets_its_nearest_neighbour_indexes_on_upgrade(database_url: str):
     await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0005_vector_storage")
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         await connection.execute("""
             INSERT INTO deployment (embedding_dim, embedder) VALUES (3, 'test');
             INSERT INTO projects (project_id) VALUES ('p');
@@ -43,5 +37,3 @@ async def test_an_existing_deployment_gets_its_nearest_neighbour_indexes_on_upgr
         assert await connection.fetchval("SELECT fact FROM domain_knowledge") == "kept"
         await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0005_vector_storage")
         assert await connection.fetchval("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_nearest'") == 0
-    finally:
-        await connection.close()

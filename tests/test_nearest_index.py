@@ -10,7 +10,9 @@ from app.database import open_pool
 from app.embeddings import HashingEmbedder
 from app.queries import queries
 from app.ranking import Ranking
-from app.repository import MemoryRepository
+from app.repositories.deployment import DeploymentRepository
+from app.repositories.memories import MemoryRepository
+from app.repositories.projects import ProjectRepository
 
 DIM = 64
 TABLES = ("outcomes", "heuristics", "domain_knowledge", "anti_patterns", "preferences")
@@ -38,7 +40,7 @@ def unit(rows: np.ndarray) -> np.ndarray:
 async def test_recording_the_vector_size_fixes_it_and_builds_an_hnsw_index_per_kind(pool: asyncpg.Pool):
     assert await pool.fetchval("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_nearest'") == 0
 
-    await MemoryRepository(pool, queries).init_deployment(HashingEmbedder(DIM))
+    await DeploymentRepository(pool, queries).init_deployment(HashingEmbedder(DIM))
 
     columns = await pool.fetch(
         "SELECT attrelid::regclass::text AS memory_table, atttypmod, attstorage::text FROM pg_attribute "
@@ -53,8 +55,8 @@ async def load_team(pool: asyncpg.Pool, rng: np.random.Generator) -> np.ndarray:
     """600 memories of the reader and of its mentor around 6 topics. The stranger (no consent) and the mentor
     of another project (same config) hold 600 each that lie nearer to every topic than anything the reader
     may see. Returns the topics."""
-    repository = MemoryRepository(pool, queries)
-    await repository.init_deployment(HashingEmbedder(DIM))
+    await DeploymentRepository(pool, queries).init_deployment(HashingEmbedder(DIM))
+    repository = ProjectRepository(pool, queries)
     for project in ("team", "other-team"):
         await repository.apply_config(project, parse_config_text(CONFIG))
     topics = unit(rng.normal(size=(6, DIM)))
@@ -95,8 +97,10 @@ async def test_a_reader_past_the_threshold_is_ranked_from_the_hnsw_index_with_pe
 
     plans = {}
     for name, repository in (("exact", exact), ("approximate", approximate)):
-        rows = await pool.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + queries.retrieve, "team", "reader", queries_[0], 10,
-                                True, None, *repository.ranking.parameters())  # fmt: skip
+        sql, *arguments = queries.memories.retrieve(
+            repository.ranking.parameters(), project_id="team", reader="reader", query_vector=queries_[0], top_k=10,
+            include_shared=True, user_id=None)  # fmt: skip
+        rows = await pool.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + sql, *arguments)
         plans[name] = [row[0] for row in rows if "Index Scan using outcomes_nearest" in row[0]]
     assert plans["exact"] and all("never executed" in line for line in plans["exact"])
     assert plans["approximate"] and not any("never executed" in line for line in plans["approximate"])

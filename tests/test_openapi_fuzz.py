@@ -13,7 +13,13 @@ from schemathesis.checks import (
 )
 
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, live_server, settings_for
+from tests.helpers import (
+    EXAMPLE_CONFIG,
+    OPERATOR_KEY,
+    bearer,
+    live_server,
+    settings_for,
+)
 
 CHECKS = [
     not_a_server_error,
@@ -28,10 +34,9 @@ CHECKS = [
 def live_service(database_url: str):
     """The service on a real port with the guide's project applied; yields (url, admin key)."""
     with live_server(create_app(settings_for(database_url))) as base:
-        operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
-        created = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=operator).json()
+        created = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=bearer(OPERATOR_KEY)).json()
         admin = created["admin_key"]["key"]
-        headers = {"Authorization": f"Bearer {admin}"}
+        headers = bearer(admin)
         httpx.put(f"{base}/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
                   headers={**headers, "content-type": "application/yaml"})  # fmt: skip
         httpx.post(f"{base}/v1/projects/my-team/learn", headers=headers,
@@ -55,7 +60,7 @@ def test_no_server_errors_and_schema_conformance(live_service):
                 case.path_parameters["project_id"] = "my-team"
             calls.append((api_operation.method, api_operation.path))
             try:
-                case.call_and_validate(base_url=base, headers={"Authorization": f"Bearer {admin}"}, checks=CHECKS)
+                case.call_and_validate(base_url=base, headers=bearer(admin), checks=CHECKS)
             except AssertionError as error:
                 failures.append(f"{api_operation.method.upper()} {api_operation.path}: {str(error)[:600]}")
                 raise

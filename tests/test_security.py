@@ -3,18 +3,22 @@
 import asyncio
 import logging
 
-import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, Api, ProjectAdminKeys, guide_example_without, settings_for
+from tests.helpers import (
+    EXAMPLE_CONFIG,
+    OPERATOR_KEY,
+    Api,
+    ProjectAdminKeys,
+    bearer,
+    connected,
+    guide_example_without,
+    settings_for,
+)
 
 OTHER = EXAMPLE_CONFIG.read_text().replace("my-team", "other-team")
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 @pytest.fixture
@@ -142,11 +146,8 @@ async def test_keys_are_stored_as_hashes_and_listed_without_secrets(team: Api, d
     entry = next(item for item in listing if item["name"] == "ci bot")
     assert entry["prefix"] == key[:17] and entry["last_used_at"] is not None
     assert "key" not in entry and key not in str(listing)
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         rows = await connection.fetch("SELECT * FROM api_keys")
-    finally:
-        await connection.close()
     assert key not in str([dict(row) for row in rows])
     assert key.split("_", 2)[2] not in str([dict(row) for row in rows])
 
@@ -196,12 +197,9 @@ async def test_another_projects_key_reveals_nothing_not_even_existence(team: Api
             answers.append((response.status_code, response.json()["detail"].replace(project, "P")))
         assert answers[0] == answers[1], (method, path, answers)
 
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         rows = await connection.fetch("SELECT agent, feedback FROM outcomes WHERE project_id = 'other-team'")
         keys = await connection.fetchval("SELECT count(*) FROM api_keys WHERE project_id = 'other-team'")
-    finally:
-        await connection.close()
     assert [tuple(row) for row in rows] == [("tech_lead", None)]
     assert keys == 1
 
@@ -228,11 +226,8 @@ async def test_input_limits_are_4xx_problems_and_write_nothing(team: Api, databa
                                   headers={"content-type": "application/json"})  # fmt: skip
     assert huge.status_code == 413
     assert huge.headers["content-type"].startswith("application/problem+json")
-    connection = await asyncpg.connect(database_url)
-    try:
+    async with connected(database_url) as connection:
         assert await connection.fetchval("SELECT count(*) FROM outcomes") == 4, "only the team fixture's outcomes"
-    finally:
-        await connection.close()
 
 
 async def test_audit_log_names_who_and_which_sources_but_no_texts_or_secrets(team: Api, caplog):
@@ -300,8 +295,7 @@ async def test_a_lost_revocation_listener_is_opened_again(database_url: str):
         request = {"agent": "qa_engineer", "query": "q"}
         assert (await other.post("/v1/projects/my-team/retrieve", json=request, headers=bearer(key))).status_code == 200
 
-        connection = await asyncpg.connect(database_url)
-        try:
+        async with connected(database_url) as connection:
             listeners = "SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()"
             before = {row["pid"] for row in await connection.fetch(listeners)}
             assert len(before) == 2, "one listener per service instance"
@@ -310,8 +304,6 @@ async def test_a_lost_revocation_listener_is_opened_again(database_url: str):
             while len({row["pid"] for row in await connection.fetch(listeners)} - before) < 2:
                 assert asyncio.get_running_loop().time() < deadline, "the listeners were not opened again"
                 await asyncio.sleep(0.1)
-        finally:
-            await connection.close()
 
         assert (await other.post("/v1/projects/my-team/retrieve", json=request, headers=bearer(key))).status_code == 200
         assert (await one.delete(f"/v1/projects/my-team/keys/{key[:17]}")).status_code == 200

@@ -1,6 +1,8 @@
 """The mutual-consent rule over HTTP: the guide's example and every pattern it names."""
 
-from tests.conftest import EXAMPLE_CONFIG, Api, guide_example
+import yaml
+
+from tests.helpers import ALICE_BOB_CHARLIE, EXAMPLE_CONFIG, Api, guide_example
 
 TEAM = ["tech_lead", "senior_developer", "junior_developer", "qa_engineer"]
 
@@ -10,9 +12,14 @@ async def learn_one_each(api: Api, agents: list[str]) -> None:
         await api.learn(agent, "Implement user authentication", f"{agent}'s way to authenticate users")
 
 
+async def apply_and_learn_one_each(api: Api, config: str) -> None:
+    """Apply a config with `agents:` at the top, then have each of its agents, in order, learn one memory."""
+    await api.apply(config)
+    await learn_one_each(api, list(yaml.safe_load(config)["agents"]))
+
+
 async def test_junior_reads_its_own_and_senior_and_lead_memories_tagged_shared_from(api: Api):
-    await api.apply(EXAMPLE_CONFIG.read_text())
-    await learn_one_each(api, TEAM)
+    await apply_and_learn_one_each(api, EXAMPLE_CONFIG.read_text())
 
     slice_ = await api.retrieve("junior_developer", "Implement user authentication", top_k=10)
 
@@ -25,46 +32,31 @@ async def test_junior_reads_its_own_and_senior_and_lead_memories_tagged_shared_f
 
 
 async def test_qa_engineer_reads_only_the_tech_lead(api: Api):
-    await api.apply(EXAMPLE_CONFIG.read_text())
-    await learn_one_each(api, TEAM)
+    await apply_and_learn_one_each(api, EXAMPLE_CONFIG.read_text())
     assert await api.owners("qa_engineer") == {"qa_engineer", "tech_lead"}
 
 
 async def test_senior_does_not_read_the_junior_who_inherits_from_it(api: Api):
-    await api.apply(EXAMPLE_CONFIG.read_text())
-    await learn_one_each(api, TEAM)
+    await apply_and_learn_one_each(api, EXAMPLE_CONFIG.read_text())
     assert await api.owners("senior_developer") == {"senior_developer", "tech_lead"}
     assert await api.owners("tech_lead") == {"tech_lead"}
 
 
 async def test_charlie_cannot_read_alice_without_share_with(api: Api):
-    await api.apply(
-        """
-agents:
-  alice:
-    share_with: [bob]
-  bob:
-    inherit_from: [alice]
-  charlie:
-    inherit_from: [alice]
-"""
-    )
-    await learn_one_each(api, ["alice", "bob", "charlie"])
+    await apply_and_learn_one_each(api, ALICE_BOB_CHARLIE)
     assert await api.owners("bob") == {"alice", "bob"}
     assert await api.owners("charlie") == {"charlie"}
 
 
 async def test_include_shared_false_returns_only_own_memories(api: Api):
-    await api.apply(EXAMPLE_CONFIG.read_text())
-    await learn_one_each(api, TEAM)
+    await apply_and_learn_one_each(api, EXAMPLE_CONFIG.read_text())
     slice_ = await api.retrieve("junior_developer", "authentication", include_shared=False, top_k=10)
     assert [item["agent"] for item in slice_["outcomes"]] == ["junior_developer"]
     assert slice_["outcomes"][0]["metadata"] == {}
 
 
 async def test_expertise_hierarchy_shares_down_to_each_generalist(api: Api):
-    await api.apply(
-        """
+    await apply_and_learn_one_each(api, """
 agents:
   domain_expert:
     can_learn: [deep_domain_knowledge]
@@ -73,17 +65,14 @@ agents:
     inherit_from: [domain_expert]
   generalist_2:
     inherit_from: [domain_expert]
-"""
-    )
-    await learn_one_each(api, ["domain_expert", "generalist_1", "generalist_2"])
+""")
     assert await api.owners("generalist_1") == {"generalist_1", "domain_expert"}
     assert await api.owners("generalist_2") == {"generalist_2", "domain_expert"}
     assert await api.owners("domain_expert") == {"domain_expert"}
 
 
 async def test_team_structure_with_peer_sharing(api: Api):
-    await api.apply(
-        """
+    await apply_and_learn_one_each(api, """
 agents:
   team_lead:
     share_with: [member_1, member_2, member_3]
@@ -94,9 +83,7 @@ agents:
     inherit_from: [team_lead, member_1]
     share_with: [member_1, member_3]
   member_3:
-"""
-    )
-    await learn_one_each(api, ["team_lead", "member_1", "member_2", "member_3"])
+""")
     # member_1 does not inherit from member_2, so member_2's sharing moves nothing to it.
     assert await api.owners("member_1") == {"member_1", "team_lead"}
     assert await api.owners("member_2") == {"member_2", "team_lead", "member_1"}
@@ -105,23 +92,19 @@ agents:
 
 
 async def test_mentor_mentee_is_one_way(api: Api):
-    await api.apply(
-        """
+    await apply_and_learn_one_each(api, """
 agents:
   mentor:
     share_with: [mentee]
   mentee:
     inherit_from: [mentor]
-"""
-    )
-    await learn_one_each(api, ["mentor", "mentee"])
+""")
     assert await api.owners("mentee") == {"mentee", "mentor"}
     assert await api.owners("mentor") == {"mentor"}
 
 
 async def test_inheritance_is_not_transitive(api: Api):
-    await api.apply(
-        """
+    await apply_and_learn_one_each(api, """
 agents:
   lead:
     share_with: [middle]
@@ -130,9 +113,7 @@ agents:
     share_with: [leaf]
   leaf:
     inherit_from: [middle]
-"""
-    )
-    await learn_one_each(api, ["lead", "middle", "leaf"])
+""")
     assert await api.owners("leaf") == {"leaf", "middle"}
 
 

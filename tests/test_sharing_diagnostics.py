@@ -10,37 +10,20 @@ from hypothesis import strategies as st
 from app.database import open_pool
 from app.models import ProjectConfig
 from app.queries import queries
-from app.repository import MemoryRepository
-from app.sharing import explain_agent
-from tests.conftest import EXAMPLE_CONFIG, Api
-from tests.test_cli import run_alma
-
-ALICE_BOB_CHARLIE = """
-agents:
-  alice:
-    share_with: [bob]
-  bob:
-    inherit_from: [alice]
-  charlie:
-    inherit_from: [alice]
-"""
-
-ONE_SIDED = """
-agents:
-  alice:
-    share_with: [bob, dave]
-  bob:
-    inherit_from: [alice]
-  charlie:
-    inherit_from: [alice, zed]
-  dave:
-"""
+from app.repositories.memories import MemoryRepository
+from app.repositories.projects import ProjectRepository
+from app.services.projects import ProjectService
+from tests.helpers import (
+    ALICE_BOB_CHARLIE,
+    EXAMPLE_CONFIG,
+    ONE_SIDED,
+    Api,
+    assert_another_projects_key_gets_the_same_404,
+    bearer,
+    run_alma,
+)
 
 NO_MEMORIES = {"heuristics": 0, "outcomes": 0, "domain-knowledge": 0, "anti-patterns": 0}
-
-
-def bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 async def explain(api: Api, agent: str, **request) -> dict:
@@ -188,14 +171,8 @@ async def test_an_agent_key_explains_only_its_own_agent(api: Api):
 async def test_another_projects_key_gets_the_same_404_whether_or_not_the_project_exists(api: Api):
     await api.apply(ALICE_BOB_CHARLIE)
     await Api(api.client, "other-team").apply(ALICE_BOB_CHARLIE)
-    foreign = api.client.auth.headers_for("other-team")
 
-    answers = []
-    for project in ("my-team", "no-such-team"):
-        response = await api.client.get(f"/v1/projects/{project}/agents/alice/sharing", headers=foreign)
-        assert response.status_code == 404
-        answers.append(response.json()["detail"].replace(project, "P"))
-    assert answers[0] == answers[1]
+    await assert_another_projects_key_gets_the_same_404(api, "/agents/alice/sharing")
 
 
 async def test_alma_sharing_explain_prints_statuses_counts_and_advice(api: Api, database_url: str):
@@ -244,20 +221,20 @@ runs = itertools.count()
 @pytest.fixture
 async def repository(database_url: str):
     pool = await open_pool(database_url, 1, 2)
-    yield MemoryRepository(pool, queries)
+    yield ProjectService(ProjectRepository(pool, queries), MemoryRepository(pool, queries))
     await pool.close()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(agents=configs)
-async def test_granted_sources_are_exactly_the_read_grants(repository: MemoryRepository, agents: dict):
+async def test_granted_sources_are_exactly_the_read_grants(repository: ProjectService, agents: dict):
     project = f"p{next(runs)}"
     await repository.apply_config(project, ProjectConfig(agents=agents))
-    listed = await repository.list_agents(project)
+    listed = await repository.projects.list_agents(project)
     streamed = json.loads(b"".join(await repository.agents_json(project)))
     assert streamed == [agent.model_dump(mode="json") for agent in listed], "GET /agents says what the model does"
     for agent in listed:
-        explanation = await explain_agent(repository, project, agent.name)
+        explanation = await repository.explain(project, agent.name)
         granted = {edge.source for edge in explanation.inherit_from if edge.status.startswith("granted")}
         flows_to = {edge.reader for edge in explanation.share_with if edge.status == "flows"}
         assert granted == set(agent.reads_from) - {agent.name}

@@ -11,12 +11,20 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app import sharing_render
 from app.asgi import create_app
-from tests.conftest import EXAMPLE_CONFIG, OPERATOR_KEY, Api, guide_example, live_server, settings_for
-from tests.test_sharing_diagnostics import ONE_SIDED as SMALL
-from tests.test_cli import run_alma
-
+from app.sharing import render as sharing_render
+from tests.helpers import (
+    EXAMPLE_CONFIG,
+    OPERATOR_KEY,
+    Api,
+    assert_another_projects_key_gets_the_same_404,
+    bearer,
+    guide_example,
+    live_server,
+    run_alma,
+    settings_for,
+)
+from tests.helpers import ONE_SIDED as SMALL
 
 SMALL_MERMAID = """\
 flowchart LR
@@ -105,20 +113,21 @@ async def test_the_guides_example_has_four_granted_edges_and_devops_engineer_mis
     assert {"id": "devops_engineer", "kind": "missing"} in drawn["nodes"]
 
 
-async def test_mermaid_draws_granted_edges_solid_and_one_sided_ones_dashed(api: Api):
+async def small_drawn(api: Api, graph_format: str, content_type: str) -> str:
+    """The small example's graph in a text format: a 200 of that content type; its text."""
     await api.apply(SMALL)
-    response = await graph(api, "mermaid")
+    response = await graph(api, graph_format)
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/plain")
-    assert response.text == SMALL_MERMAID
+    assert response.headers["content-type"].startswith(content_type)
+    return response.text
+
+
+async def test_mermaid_draws_granted_edges_solid_and_one_sided_ones_dashed(api: Api):
+    assert await small_drawn(api, "mermaid", "text/plain") == SMALL_MERMAID
 
 
 async def test_dot_draws_granted_edges_solid_and_one_sided_ones_dashed(api: Api):
-    await api.apply(SMALL)
-    response = await graph(api, "dot")
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/vnd.graphviz")
-    assert response.text == SMALL_DOT
+    assert await small_drawn(api, "dot", "text/vnd.graphviz") == SMALL_DOT
 
 
 async def test_svg_is_drawn_by_graphviz_with_a_node_per_name_and_dashed_one_sided_edges(api: Api):
@@ -164,17 +173,11 @@ async def test_any_key_of_the_project_reads_the_graph_and_other_projects_keys_ge
     await api.apply(SMALL)
     await Api(api.client, "other-team").apply(SMALL)
     created = await api.client.post("/v1/projects/my-team/keys", json={"role": "agent", "agent": "charlie"})
-    charlie = {"Authorization": f"Bearer {created.json()['key']}"}
+    charlie = bearer(created.json()["key"])
 
     assert (await graph(api, "json", headers=charlie)).status_code == 200
-    foreign = api.client.auth.headers_for("other-team")
-    answers = []
-    for project in ("my-team", "no-such-team"):
-        response = await api.client.get(f"/v1/projects/{project}/sharing/graph", headers=foreign)
-        assert response.status_code == 404
-        answers.append(response.json()["detail"].replace(project, "P"))
-    assert answers[0] == answers[1]
-    assert (await graph(api, "json", headers={"Authorization": "Bearer alma_000000000000_nope"})).status_code == 401
+    await assert_another_projects_key_gets_the_same_404(api, "/sharing/graph")
+    assert (await graph(api, "json", headers=bearer("alma_000000000000_nope"))).status_code == 401
 
 
 async def test_the_page_is_static_needs_no_key_and_allows_only_its_own_script(api: Api):
@@ -236,9 +239,9 @@ def live_team(database_url: str):
 
 def _seed_team(base: str) -> str:
     """The guide's team plus a one-sided edge, through the API; returns an agent key of the project."""
-    operator = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+    operator = bearer(OPERATOR_KEY)
     admin = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=operator).json()["admin_key"]
-    signed = {"Authorization": f"Bearer {admin['key']}"}
+    signed = bearer(admin["key"])
     # The guide's team, and a security reviewer who inherits from the tech lead, who does not share with it.
     config = guide_example("nested") + "\n    security_reviewer:\n      inherit_from:\n        - tech_lead\n"
     applied = httpx.put(f"{base}/v1/projects/my-team/config", content=config.encode(),

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from app.database import open_pool
 from app.embeddings import HashingEmbedder
 from app.errors import MemoryNotFound
+from app.memory.kinds import BY_PATH
 from app.models import (
     AntiPatternCreate,
     BulkLearnRequest,
@@ -32,8 +33,11 @@ from app.models import (
 )
 from app.queries import queries
 from app.ranking import Ranking
-from app.repository import MemoryRepository
-from app.service import MemoryService
+from app.repositories.deployment import DeploymentRepository
+from app.repositories.memories import MemoryRepository
+from app.repositories.projects import ProjectRepository
+from app.services.memories import MemoryService
+from app.services.projects import ProjectService
 
 NAMES = ["ada", "bob", "cy", "dee", "eve", "fay"]
 USERS = ["u1", "u2"]
@@ -71,14 +75,15 @@ async def services(database_url: str):
     embedder = HashingEmbedder(32)
     exact = MemoryService(MemoryRepository(pool, queries), embedder)
     nearest = MemoryService(MemoryRepository(pool, queries, ranking=Ranking(approximate_from=1)), embedder)
-    await exact.repository.init_deployment(embedder)
+    await DeploymentRepository(pool, queries).init_deployment(embedder)
+    exact.projects = ProjectService(ProjectRepository(pool, queries), exact.repository)  # type: ignore[attr-defined]
     yield exact, nearest
     await pool.close()
 
 
 async def store(service: MemoryService, project: str, spec: dict) -> tuple[dict, dict]:
     """Apply the project and write its memories; return texts per (kind, agent) and per user, and their ids."""
-    await service.apply_config(project, ProjectConfig(agents=spec["agents"]), allow_remove_all=True)
+    await service.projects.apply_config(project, ProjectConfig(agents=spec["agents"]), allow_remove_all=True)
     agents = spec["agents"]
     counts = {agent: count for agent, count in spec["memories"].items() if agent in agents}
     texts: dict[tuple[str, str], set[str]] = {(kind, agent): set() for kind in AGENT_KINDS for agent in agents}
@@ -94,10 +99,12 @@ async def store(service: MemoryService, project: str, spec: dict) -> tuple[dict,
         for n in range(count):
             text = f"{project} {agent} memory {n}"
             written = {
-                "heuristics": await service.add_heuristic(project, HeuristicCreate(agent=agent, condition=text, strategy="s")),
-                "domain-knowledge": await service.add_domain_knowledge(
-                    project, DomainKnowledgeCreate(agent=agent, domain="d", fact=text)),
-                "anti-patterns": await service.add_anti_pattern(project, AntiPatternCreate(agent=agent, pattern=text, why_bad="w")),
+                "heuristics": await service.add(BY_PATH["heuristics"], project,
+                                                HeuristicCreate(agent=agent, condition=text, strategy="s")),
+                "domain-knowledge": await service.add(BY_PATH["domain-knowledge"], project,
+                                                      DomainKnowledgeCreate(agent=agent, domain="d", fact=text)),
+                "anti-patterns": await service.add(BY_PATH["anti-patterns"], project,
+                                                   AntiPatternCreate(agent=agent, pattern=text, why_bad="w")),
             }  # fmt: skip
             for kind, item in written.items():
                 texts[kind, agent].add(text)
@@ -106,7 +113,8 @@ async def store(service: MemoryService, project: str, spec: dict) -> tuple[dict,
     for n, (agent, user) in enumerate(spec["preferences"]):
         if agent in agents:
             text = f"{project} {user} preference {n}"
-            await service.add_preference(project, PreferenceCreate(agent=agent, user_id=user, category="c", preference=text))
+            await service.add(BY_PATH["preferences"], project,
+                              PreferenceCreate(agent=agent, user_id=user, category="c", preference=text))
             preferences[user].add(text)
     return {"texts": texts, "preferences": preferences}, ids
 
@@ -145,20 +153,20 @@ async def test_every_kind_and_path_returns_exactly_what_mutual_consent_allows(se
             if not include_shared:
                 continue
             for kind, (_, field) in AGENT_KINDS.items():
-                page = await exact.list_memories(project, kind, reader, None, None, None, 500, 0)
+                page = await exact.list_memories(project, BY_PATH[kind], reader, None, None, None, 500, 0)
                 got = {(item.agent, getattr(item, field), item.metadata.get("shared_from")) for item in page.items}
                 assert got == expected[kind], (project, "list", kind, reader)
                 for source in agents:
                     for memory_id in stored_ids[project].get((kind, source), []):
                         if allowed(agents, reader, source, True):
-                            assert (await exact.get_memory(project, kind, memory_id, reader)).agent == source
+                            assert (await exact.get_memory(project, BY_PATH[kind], memory_id, reader)).agent == source
                         else:
                             with pytest.raises(MemoryNotFound):
-                                await exact.get_memory(project, kind, memory_id, reader)
+                                await exact.get_memory(project, BY_PATH[kind], memory_id, reader)
         # the other project's ids are not this project's memories, whoever asks
         other = f"p{run}b" if project.endswith("a") else f"p{run}a"
         for (kind, _), memory_ids in stored_ids[other].items():
             for memory_id in memory_ids:
                 for reader in agents:
                     with pytest.raises(MemoryNotFound):
-                        await exact.get_memory(project, kind, memory_id, reader)
+                        await exact.get_memory(project, BY_PATH[kind], memory_id, reader)

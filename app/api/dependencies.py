@@ -12,14 +12,36 @@ from litestar.params import PathParameter
 from app.auth import Caller
 from app.errors import PROBLEM_JSON, UnsupportedMediaType
 from app.models import NAME_RULE, PARAM_NAME_PATTERN, Problem
-from app.service import MemoryService
+from app.services.keys import KeyStore
+from app.services.memories import MemoryService
+from app.services.projects import ProjectService
+from app.services.readiness import Readiness
 
 ProjectId = Annotated[str, PathParameter(pattern=PARAM_NAME_PATTERN, description=f"The project (tenant): {NAME_RULE}.")]
-AgentName = Annotated[str, PathParameter(pattern=PARAM_NAME_PATTERN, description=f"An agent of the project: {NAME_RULE}.")]
+AgentName = Annotated[
+    str, PathParameter(pattern=PARAM_NAME_PATTERN, description=f"An agent of the project: {NAME_RULE}.")
+]
 
 
 def provide_service(state: State) -> MemoryService:
     return state.service
+
+
+def provide_projects(state: State) -> ProjectService:
+    return state.projects
+
+
+def provide_keys(state: State) -> KeyStore:
+    return state.key_store
+
+
+def provide_readiness(state: State) -> Readiness | None:
+    """None while the lifespan has not opened the pool yet."""
+    return getattr(state, "readiness", None)
+
+
+PROVIDERS = {"service": provide_service, "projects": provide_projects, "keys": provide_keys,
+             "readiness": provide_readiness}  # fmt: skip
 
 
 async def provide_caller(request: Request, state: State) -> AsyncGenerator[Caller, None]:

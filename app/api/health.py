@@ -2,9 +2,11 @@
 
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 
 from app import __version__
 from app.errors import PROBLEM_JSON
+from app.services.readiness import Readiness
 
 
 @get("/health", tags=["operations"])
@@ -14,10 +16,9 @@ async def health() -> dict[str, str]:
 
 
 @get("/ready", tags=["operations"])
-async def ready(state: State) -> Response:
+async def ready(state: State, readiness: NamedDependency[Readiness | None]) -> Response:
     """The database answers and its schema is the one this version expects; 503 otherwise."""
-    service = getattr(state, "service", None)
-    problem = "the service is starting" if service is None else await service.repository.not_ready(state.schema_head)
+    problem = "the service is starting" if readiness is None else await readiness.not_ready(state.schema_head)
     if problem is None:
         return Response({"status": "ready", "schema": state.schema_head})
     body = {"type": "urn:alma:problem:not-ready", "title": "Not ready", "status": 503, "detail": problem,

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from litestar import Controller, delete, get, post
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -11,6 +11,9 @@ from app.api.dependencies import PROBLEMS, CurrentCaller, ProjectId
 from app.audit import audit
 from app.errors import InvalidInput
 from app.models import ApiKey, KeyCreate, NewApiKey, ProjectCreate, ProjectCreated, ProjectSummary
+from app.services.keys import KeyStore
+
+Keys = NamedDependency[KeyStore]
 
 KeyPrefix = Annotated[str, PathParameter(pattern=r"^alma_[0-9a-f]{12}\Z", description="The key's visible prefix.")]
 
@@ -20,22 +23,22 @@ class KeyController(Controller):
     tags = ["projects and keys"]
 
     @post("/", status_code=HTTP_201_CREATED, responses=PROBLEMS)
-    async def create_project(self, data: JSONBody[ProjectCreate], state: State, caller: CurrentCaller) -> ProjectCreated:
+    async def create_project(self, data: JSONBody[ProjectCreate], keys: Keys, caller: CurrentCaller) -> ProjectCreated:
         """Create a project and its first admin key (deployment operator only)."""
         caller.require_operator()
-        created = await state.key_store.create_project(data.project_id)
+        created = await keys.create_project(data.project_id)
         audit(caller, "create_project", data.project_id, None, key_created=created["admin_key"]["prefix"])
         return ProjectCreated(**created)
 
     @get("/", responses=PROBLEMS)
-    async def list_projects(self, state: State, caller: CurrentCaller) -> list[ProjectSummary]:
+    async def list_projects(self, keys: Keys, caller: CurrentCaller) -> list[ProjectSummary]:
         """Every project of the deployment (deployment operator only)."""
         caller.require_operator()
-        return [ProjectSummary(**row) for row in await state.key_store.list_projects()]
+        return [ProjectSummary(**row) for row in await keys.list_projects()]
 
     @post("/{project_id:str}/keys", status_code=HTTP_201_CREATED, responses=PROBLEMS)
     async def create_key(
-        self, project_id: ProjectId, data: JSONBody[KeyCreate], state: State, caller: CurrentCaller
+        self, project_id: ProjectId, data: JSONBody[KeyCreate], keys: Keys, caller: CurrentCaller
     ) -> NewApiKey:
         """A new admin or agent key; its secret is in this answer only. The operator may create admin keys."""
         if caller.role != "operator" or data.role != "admin":
@@ -45,22 +48,20 @@ class KeyController(Controller):
                 "An agent key names its agent; an admin key names none.",
                 errors=[{"field": "agent", "message": "required for role agent, absent for role admin"}],
             )
-        key = await state.key_store.create_key(project_id, data.role, data.agent, data.name)
+        key = await keys.create_key(project_id, data.role, data.agent, data.name)
         audit(caller, "create_key", project_id, data.agent, key_created=key["prefix"], role=data.role)
         return NewApiKey(**key)
 
     @get("/{project_id:str}/keys", responses=PROBLEMS)
-    async def list_keys(self, project_id: ProjectId, state: State, caller: CurrentCaller) -> list[ApiKey]:
+    async def list_keys(self, project_id: ProjectId, keys: Keys, caller: CurrentCaller) -> list[ApiKey]:
         """The project's keys, without their secrets."""
         caller.require_admin(project_id)
-        return [ApiKey(**row) for row in await state.key_store.list_keys(project_id)]
+        return [ApiKey(**row) for row in await keys.list_keys(project_id)]
 
     @delete("/{project_id:str}/keys/{prefix:str}", status_code=HTTP_200_OK, responses=PROBLEMS)
-    async def revoke_key(
-        self, project_id: ProjectId, prefix: KeyPrefix, state: State, caller: CurrentCaller
-    ) -> ApiKey:
+    async def revoke_key(self, project_id: ProjectId, prefix: KeyPrefix, keys: Keys, caller: CurrentCaller) -> ApiKey:
         """Revoke a key: it stops working at once (within seconds on other workers)."""
         caller.require_admin(project_id)
-        revoked = await state.key_store.revoke_key(project_id, prefix)
+        revoked = await keys.revoke_key(project_id, prefix)
         audit(caller, "revoke_key", project_id, None, key_revoked=prefix)
         return ApiKey(**revoked)

@@ -2,45 +2,39 @@
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Router, delete, get, patch, post
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from app.api.dependencies import PROBLEMS, CurrentCaller, ProjectId
 from app.audit import audit
-from app.observability import LEARNED, count_retrieved
-
+from app.memory.kinds import BY_PATH, KIND_PATH_PATTERN, KINDS, MemoryKind
 from app.models import (
     NO_NUL,
     PARAM_NAME_PATTERN,
     AnyMemory,
-    AntiPatternItem,
-    AntiPatternCreate,
     BulkLearnRequest,
     BulkLearnResult,
-    DomainKnowledgeCreate,
-    DomainKnowledgeItem,
     ForgetRequest,
     ForgetResult,
-    HeuristicCreate,
-    HeuristicItem,
     LearnRequest,
     LearnResult,
-    MemoryKind,
     MemoryPage,
     MemoryUpdate,
-    PreferenceCreate,
-    PreferenceItem,
     RetrieveRequest,
     RetrieveResponse,
 )
-from app.service import MemoryService
+from app.observability import LEARNED, count_retrieved
+from app.services.memories import MemoryService
 
 Service = NamedDependency[MemoryService]
-Reader = Annotated[str, QueryParameter(name="agent", pattern=PARAM_NAME_PATTERN, description="The agent reading or acting.")]
+Reader = Annotated[
+    str, QueryParameter(name="agent", pattern=PARAM_NAME_PATTERN, description="The agent reading or acting.")
+]
 Owner = Annotated[str | None, QueryParameter(pattern=PARAM_NAME_PATTERN, description="Only this owner's memories.")]
-Kind = Annotated[MemoryKind, PathParameter(description="The memory kind.")]
+Kind = Annotated[str, PathParameter(pattern=KIND_PATH_PATTERN, description="The memory kind.")]
 MemoryId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 
 
@@ -74,53 +68,19 @@ class MemoryController(Controller):
               outcomes=len(result.outcomes), domain_knowledge=len(result.domain_knowledge))  # fmt: skip
         return result
 
-    @post("/heuristics", status_code=HTTP_201_CREATED, responses=PROBLEMS)
-    async def add_heuristic(
-        self, project_id: ProjectId, data: JSONBody[HeuristicCreate], service: Service, caller: CurrentCaller
-    ) -> HeuristicItem:
-        """Write a heuristic ("when condition, do strategy") under the writing agent's own id."""
-        caller.act_as(project_id, data.agent)
-        item = await service.add_heuristic(project_id, data)
-        audit(caller, "write", project_id, data.agent, kind="heuristics", memory_id=item.id)
-        return item
-
-    @post("/domain-knowledge", status_code=HTTP_201_CREATED, responses=PROBLEMS)
-    async def add_domain_knowledge(
-        self, project_id: ProjectId, data: JSONBody[DomainKnowledgeCreate], service: Service, caller: CurrentCaller
-    ) -> DomainKnowledgeItem:
-        """Write a fact of a domain."""
-        caller.act_as(project_id, data.agent)
-        item = await service.add_domain_knowledge(project_id, data)
-        audit(caller, "write", project_id, data.agent, kind="domain-knowledge", memory_id=item.id)
-        return item
-
-    @post("/anti-patterns", status_code=HTTP_201_CREATED, responses=PROBLEMS)
-    async def add_anti_pattern(
-        self, project_id: ProjectId, data: JSONBody[AntiPatternCreate], service: Service, caller: CurrentCaller
-    ) -> AntiPatternItem:
-        """Write an anti-pattern: what not to do, why, and what to do instead."""
-        caller.act_as(project_id, data.agent)
-        item = await service.add_anti_pattern(project_id, data)
-        audit(caller, "write", project_id, data.agent, kind="anti-patterns", memory_id=item.id)
-        return item
-
-    @post("/preferences", status_code=HTTP_201_CREATED, responses=PROBLEMS)
-    async def add_preference(
-        self, project_id: ProjectId, data: JSONBody[PreferenceCreate], service: Service, caller: CurrentCaller
-    ) -> PreferenceItem:
-        """Record a user's preference; retrieve returns it when asked for that user."""
-        caller.act_as(project_id, data.agent)
-        item = await service.add_preference(project_id, data)
-        audit(caller, "write", project_id, data.agent, kind="preferences", memory_id=item.id)
-        return item
-
     @get("/memories/{kind:str}/{memory_id:int}", responses=PROBLEMS)
     async def get_memory(
-        self, project_id: ProjectId, kind: Kind, memory_id: MemoryId, agent: Reader, service: Service, caller: CurrentCaller
+        self,
+        project_id: ProjectId,
+        kind: Kind,
+        memory_id: MemoryId,
+        agent: Reader,
+        service: Service,
+        caller: CurrentCaller,
     ) -> AnyMemory:
         """One memory, if `agent` may read it (its own or a granted source's)."""
         caller.act_as(project_id, agent)
-        return await service.get_memory(project_id, kind, memory_id, agent)
+        return await service.get_memory(project_id, BY_PATH[kind], memory_id, agent)
 
     @get("/memories/{kind:str}", responses=PROBLEMS)
     async def list_memories(
@@ -138,7 +98,7 @@ class MemoryController(Controller):
     ) -> MemoryPage:
         """What `agent` may read of one kind, newest first, filtered and paginated."""
         caller.act_as(project_id, agent)
-        return await service.list_memories(project_id, kind, agent, owner, task_type, domain, limit, offset)
+        return await service.list_memories(project_id, BY_PATH[kind], agent, owner, task_type, domain, limit, offset)
 
     @patch("/memories/{kind:str}/{memory_id:int}", responses=PROBLEMS)
     async def update_memory(
@@ -152,17 +112,23 @@ class MemoryController(Controller):
     ) -> AnyMemory:
         """Change a memory; only its owner may."""
         caller.act_as(project_id, data.agent)
-        item = await service.update_memory(project_id, kind, memory_id, data)
+        item = await service.update_memory(project_id, BY_PATH[kind], memory_id, data)
         audit(caller, "update", project_id, data.agent, kind=kind, memory_id=memory_id)
         return item
 
     @delete("/memories/{kind:str}/{memory_id:int}", status_code=HTTP_204_NO_CONTENT, responses=PROBLEMS)
     async def delete_memory(
-        self, project_id: ProjectId, kind: Kind, memory_id: MemoryId, agent: Reader, service: Service, caller: CurrentCaller
+        self,
+        project_id: ProjectId,
+        kind: Kind,
+        memory_id: MemoryId,
+        agent: Reader,
+        service: Service,
+        caller: CurrentCaller,
     ) -> None:
         """Delete a memory; only its owner may."""
         caller.act_as(project_id, agent)
-        await service.delete_memory(project_id, kind, memory_id, agent)
+        await service.delete_memory(project_id, BY_PATH[kind], memory_id, agent)
         audit(caller, "delete", project_id, agent, kind=kind, memory_id=memory_id)
 
     @post("/forget", status_code=HTTP_200_OK, responses=PROBLEMS)
@@ -189,3 +155,30 @@ class MemoryController(Controller):
         if sources := result.shared_sources():
             audit(caller, "retrieve_shared", project_id, data.agent, sources=sources)
         return result
+
+
+def _write_handler(kind: MemoryKind) -> HTTPRouteHandler:
+    """POST /{kind.path}: write one memory of the kind under the writing agent's own id."""
+    assert kind.create is not None
+
+    async def write(
+        project_id: ProjectId,
+        data: JSONBody[kind.create],
+        service: Service,
+        caller: CurrentCaller,  # type: ignore[name-defined]
+    ) -> kind.item:  # type: ignore[name-defined]
+        caller.act_as(project_id, data.agent)
+        item = await service.add(kind, project_id, data)
+        audit(caller, "write", project_id, data.agent, kind=kind.path, memory_id=item.id)
+        return item
+
+    write.__doc__ = kind.summary
+    write.__name__ = f"add_{kind.name}"
+    return post(f"/{kind.path}", status_code=HTTP_201_CREATED, responses=PROBLEMS, name=f"add_{kind.name}")(write)
+
+
+WriteRouter = Router(
+    path="/v1/projects/{project_id:str}",
+    tags=["memories"],
+    route_handlers=[_write_handler(kind) for kind in KINDS if kind.create is not None],
+)

@@ -5,18 +5,20 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from litestar import Controller, MediaType, Request, get, put
-from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import QueryParameter
 from litestar.response import Stream
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
 from app.api.dependencies import PROBLEMS, YAML_OR_JSON_BODY, AgentName, CurrentCaller, ProjectId
 from app.audit import audit
-
 from app.config_file import parse_config_text
 from app.models import Agent, AgentStats, ConfigApplied
-from app.service import MemoryService
+from app.services.keys import KeyStore
+from app.services.memories import MemoryService
+from app.services.projects import ProjectService
+
+Projects = NamedDependency[ProjectService]
 
 MAX_CONFIG_BYTES = 2 * 1024 * 1024
 
@@ -47,9 +49,9 @@ class ProjectController(Controller):
         self,
         project_id: ProjectId,
         request: Request,
-        service: NamedDependency[MemoryService],
+        projects: Projects,
+        keys: NamedDependency[KeyStore],
         caller: CurrentCaller,
-        state: State,
         allow_remove_all: Annotated[
             bool, QueryParameter(description="Let a config whose `agents:` is empty remove every agent.")
         ] = False,
@@ -58,28 +60,26 @@ class ProjectController(Controller):
         all in one transaction. A config with an empty `agents:` needs `allow_remove_all=true`."""
         caller.require_admin(project_id)
         config = await asyncio.to_thread(parse_config_text, await request.body())  # bounded, but not free
-        result = await service.apply_config(project_id, config, allow_remove_all)
-        state.key_store.cache.evict_all(result.keys_revoked)
+        result = await projects.apply_config(project_id, config, allow_remove_all)
+        keys.cache.evict_all(result.keys_revoked)
         audit(caller, "apply_config", project_id, None, created=result.created, updated=result.updated,
               removed=result.removed, grants=len(result.grants))  # fmt: skip
         return result
 
     @get("/agents", responses=PROBLEMS)
-    async def list_agents(
-        self, project_id: ProjectId, service: NamedDependency[MemoryService], caller: CurrentCaller
-    ) -> list[Agent]:
+    async def list_agents(self, project_id: ProjectId, projects: Projects, caller: CurrentCaller) -> list[Agent]:
         """The project's agents, each with the sources it may read and the agents that may read it."""
         caller.require_project(project_id)
         # as documented; the JSON itself is streamed as the database wrote it
-        return Stream(await service.repository.agents_json(project_id), media_type=MediaType.JSON)  # type: ignore[return-value]
+        return Stream(await projects.agents_json(project_id), media_type=MediaType.JSON)  # type: ignore[return-value]
 
     @get("/agents/{agent:str}", responses=PROBLEMS)
     async def get_agent(
-        self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService], caller: CurrentCaller
+        self, project_id: ProjectId, agent: AgentName, projects: Projects, caller: CurrentCaller
     ) -> Agent:
         """One agent and its grants."""
         caller.require_project(project_id)
-        return await service.repository.get_agent(project_id, agent)
+        return await projects.get_agent(project_id, agent)
 
     @get("/agents/{agent:str}/stats", responses=PROBLEMS)
     async def agent_stats(

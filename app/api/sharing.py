@@ -19,12 +19,13 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Sche
 from litestar.params import QueryParameter
 from litestar.response import Stream
 
-from app import sharing_render
 from app.api.dependencies import PROBLEMS, AgentName, CurrentCaller, ProjectId
 from app.errors import PROBLEM_JSON
 from app.models import Problem
-from app.service import MemoryService
-from app.sharing import SharingExplanation, SharingGraph, explain_agent, project_graph
+from app.services.projects import ProjectService
+from app.sharing import render as sharing_render
+from app.sharing.edges import SharingGraph
+from app.sharing.explain import SharingExplanation
 
 GraphFormat = Literal["json", "mermaid", "dot", "svg"]
 TEXT_FORMATS = {
@@ -95,30 +96,30 @@ class SharingController(Controller):
 
     @get("/agents/{agent:str}/sharing", responses=PROBLEMS)
     async def explain_sharing(
-        self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService], caller: CurrentCaller
+        self, project_id: ProjectId, agent: AgentName, projects: NamedDependency[ProjectService], caller: CurrentCaller
     ) -> SharingExplanation:
         """Each inherit_from source and share_with reader of the agent: does it flow, and if not, what to change."""
         caller.act_as(project_id, agent)
-        return await explain_agent(service.repository, project_id, agent)
+        return await projects.explain(project_id, agent)
 
     @get("/sharing/graph", responses=GRAPH_RESPONSES, operation_class=GraphOperation)
     async def sharing_graph(
         self,
         project_id: ProjectId,
-        service: NamedDependency[MemoryService],
+        projects: NamedDependency[ProjectService],
         caller: CurrentCaller,
         graph_format: Format = "json",
     ) -> Response[SharingGraph]:  # as documented; the JSON itself is streamed as the database wrote it
         """The project's agents and their declared sharing edges: granted ones, and one-sided ones that move nothing."""
         caller.require_project(project_id)
         if graph_format == "json":  # written by the database in pieces, streamed as they are: no step is long
-            pieces = (await service.repository.sharing_graph(project_id))[1]
+            pieces = await projects.graph_json(project_id)
             return Stream(pieces, media_type=MediaType.JSON)  # type: ignore[return-value]
         if graph_format == "svg":
-            drawn = await project_graph(service.repository, project_id, sharing_render.MAX_SVG_EDGES)
+            drawn = await projects.graph(project_id, sharing_render.MAX_SVG_EDGES)
             return Response(await sharing_render.svg(drawn), media_type=SVG_MEDIA_TYPE, headers=SVG_HEADERS)
         media_type, render = TEXT_FORMATS[graph_format]
-        drawn = await project_graph(service.repository, project_id, sharing_render.MAX_TEXT_EDGES)
+        drawn = await projects.graph(project_id, sharing_render.MAX_TEXT_EDGES)
         return Response(render(drawn), media_type=media_type)
 
     @get("/sharing/graph.html", media_type=MediaType.HTML, responses=PROBLEMS)

@@ -7,13 +7,16 @@ import pytest
 from alma import LearnResult, ScopeViolation
 from alma.api import parse_learn
 
+TASK = "Fixed null pointer bug"
+STRATEGY = "Added null checks before dereferencing"
+
 OUTCOME = {
     "id": 7,
     "agent": "junior_developer",
-    "task": "Fixed null pointer bug",
+    "task": TASK,
     "task_type": None,
     "success": True,
-    "strategy_used": "Added null checks before dereferencing",
+    "strategy_used": STRATEGY,
     "duration_ms": None,
     "error_message": None,
     "feedback": None,
@@ -22,20 +25,15 @@ OUTCOME = {
 
 
 def test_junior_learns_under_its_own_id_and_shares_with_no_one(alma):
-    learned = alma.learn(
-        agent="junior_developer",
-        task="Fixed null pointer bug",
-        outcome="success",
-        strategy_used="Added null checks before dereferencing",
-    )
+    learned = alma.learn(agent="junior_developer", task=TASK, outcome="success", strategy_used=STRATEGY)
 
     assert isinstance(learned, LearnResult)
     assert learned.outcome.agent == "junior_developer"
     assert learned.outcome.success is True
-    junior = alma.retrieve(task="Fixed null pointer bug", agent="junior_developer", top_k=10)
+    junior = alma.retrieve(task=TASK, agent="junior_developer", top_k=10)
     assert [(o.id, o.metadata) for o in junior.outcomes] == [(learned.outcome.id, {})]
     for reader in ("senior_developer", "tech_lead", "qa_engineer"):
-        assert alma.retrieve(task="Fixed null pointer bug", agent=reader, top_k=10).outcomes == []
+        assert alma.retrieve(task=TASK, agent=reader, top_k=10).outcomes == []
 
 
 def test_learn_sends_the_optional_fields_it_is_given(alma):

@@ -1,6 +1,6 @@
 /**
  * Types of what the service sends (memory items, agents: snake_case, exactly as on the wire) and of the
- * SDK's options and results (camelCase envelopes around those items).
+ * SDK's options and results (camelCase envelopes around those items), and the list of memory kinds.
  *
  * Not here: HTTP (http.ts) or the mapping between the two spellings (client.ts).
  */
@@ -8,8 +8,14 @@
 /** What a task came to. */
 export type OutcomeStatus = 'success' | 'failure';
 
-/** The memory kinds, spelt as in the API's paths. */
-export type MemoryKind = 'heuristics' | 'outcomes' | 'domain-knowledge' | 'anti-patterns' | 'preferences';
+/**
+ * Every memory kind, in the service's order, spelt as in the API's paths: the one list of them, that every
+ * other use derives from.
+ */
+export const MEMORY_KINDS = Object.freeze(['outcomes', 'heuristics', 'domain-knowledge', 'anti-patterns', 'preferences'] as const);
+
+/** A memory kind, spelt as in the API's paths. */
+export type MemoryKind = (typeof MEMORY_KINDS)[number];
 
 /** `shared_from` names the owner when a memory is not the reader's own; own memories have no such key. */
 export interface MemoryMetadata {

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, it } from 'node:test';
 
-import { ALMA, ALMAError, ForbiddenError, ScopeViolationError, UnauthorizedError } from 'alma-memory';
+import { ALMA, ForbiddenError, ScopeViolationError, UnauthorizedError } from 'alma-memory';
 
+import { rejection } from './assertions.js';
 import { guideConfig, uniqueProjectId } from './fixtures.js';
 import { type RunningService, startService } from './service.js';
 
@@ -40,16 +41,6 @@ async function projectWithAdminKey(label: string): Promise<{ projectId: string; 
   const adminKey = (created['admin_key'] as { key: string }).key;
   await new ALMA({ baseUrl: service.baseUrl, projectId, apiKey: adminKey }).applyConfig(guideConfig(projectId));
   return { projectId, adminKey };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ALMAError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ALMAError, `expected an ALMAError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 it('an admin key acts as any agent; no key or an unknown one is an UnauthorizedError', async () => {

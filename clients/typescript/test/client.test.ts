@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from 'alma-memory';
 
+import { rejection } from './assertions.js';
 import {
   GUIDE_AGENTS,
   guideConfig,
@@ -255,17 +256,18 @@ describe('retrieve', () => {
 });
 
 describe('learn', () => {
+  const NULL_POINTER_FIX = {
+    agent: 'junior_developer',
+    task: 'Fixed null pointer bug',
+    outcome: 'success',
+    strategyUsed: 'Added null checks before dereferencing',
+    taskType: 'debugging',
+  } as const;
+
   it('stores the outcome under the learning agent own id, shared with no one', async () => {
     const alma = await team('learn-own');
 
-    const learned = await alma.learn({
-      agent: 'junior_developer',
-      task: 'Fixed null pointer bug',
-      outcome: 'success',
-      strategyUsed: 'Added null checks before dereferencing',
-      taskType: 'debugging',
-      durationMs: 1200,
-    });
+    const learned = await alma.learn({ ...NULL_POINTER_FIX, durationMs: 1200 });
 
     assert.equal(learned.outcome.agent, 'junior_developer');
     assert.equal(learned.outcome.success, true);
@@ -287,17 +289,10 @@ describe('learn', () => {
 
   it('repeated successes with one strategy become a heuristic, returned by the learn that made it', async () => {
     const alma = await team('learn-heuristic');
-    const learn = {
-      agent: 'junior_developer',
-      task: 'Fixed null pointer bug',
-      outcome: 'success',
-      strategyUsed: 'Added null checks before dereferencing',
-      taskType: 'debugging',
-    } as const;
 
-    const first = await alma.learn(learn);
-    await alma.learn(learn);
-    const third = await alma.learn(learn);
+    const first = await alma.learn(NULL_POINTER_FIX);
+    await alma.learn(NULL_POINTER_FIX);
+    const third = await alma.learn(NULL_POINTER_FIX);
 
     assert.equal(first.heuristic, null);
     assert.equal(third.heuristic?.strategy, 'Added null checks before dereferencing');
@@ -473,14 +468,3 @@ describe('memories', () => {
     assert.equal(stats.readable['senior_developer']?.['heuristics'], 1);
   });
 });
-
-/** The error a promise rejects with, as an ALMAError (failing the test when it resolves or throws another). */
-async function rejection(promise: Promise<unknown>): Promise<ALMAError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ALMAError, `expected an ALMAError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}

@@ -24,6 +24,7 @@ import {
   ValidationError,
 } from 'alma-memory';
 
+import { rejectionReason } from './assertions.js';
 import { freePort } from './service.js';
 
 interface Recorded {
@@ -129,21 +130,12 @@ const OUTCOME = {
   created_at: '2026-01-01T00:00:00Z',
 };
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
-
 describe('no answer', () => {
   it('a closed port is a ServiceUnreachableError naming the URL and suggesting alma serve', async () => {
     const port = await freePort();
     const alma = new ALMA({ baseUrl: `http://127.0.0.1:${port}`, projectId: 'my-team' });
 
-    const error = await rejection(alma.retrieve({ query: 'q', agent: 'junior_developer' }));
+    const error = await rejectionReason(alma.retrieve({ query: 'q', agent: 'junior_developer' }));
 
     assert.ok(error instanceof ServiceUnreachableError, String(error));
     assert.ok(error instanceof ALMAError);
@@ -159,7 +151,7 @@ describe('no answer', () => {
     const alma = new ALMA({ baseUrl: hung.baseUrl, projectId: 'p', timeoutMs: 200 });
 
     const started = Date.now();
-    const error = await rejection(alma.agents());
+    const error = await rejectionReason(alma.agents());
 
     assert.ok(error instanceof RequestTimeoutError, String(error));
     assert.equal(error.timeoutMs, 200);
@@ -172,7 +164,7 @@ describe('no answer', () => {
     const hung = await stub(() => ({ hang: true }));
     const alma = new ALMA({ baseUrl: hung.baseUrl, projectId: 'p', timeoutMs: 60_000 });
 
-    const error = await rejection(alma.stats('junior_developer', { timeoutMs: 100 }));
+    const error = await rejectionReason(alma.stats('junior_developer', { timeoutMs: 100 }));
 
     assert.ok(error instanceof RequestTimeoutError, String(error));
     assert.equal(error.timeoutMs, 100);
@@ -185,7 +177,7 @@ describe('no answer', () => {
     const reason = new Error('the user went away');
     setTimeout(() => controller.abort(reason), 50);
 
-    const error = await rejection(alma.agents({ signal: controller.signal }));
+    const error = await rejectionReason(alma.agents({ signal: controller.signal }));
 
     assert.equal(error, reason);
   });
@@ -338,7 +330,7 @@ describe('problem details', () => {
       const service = await stub(() => reply);
       const alma = new ALMA({ baseUrl: service.baseUrl, projectId: 'p' });
 
-      const error = await rejection(alma.agents());
+      const error = await rejectionReason(alma.agents());
 
       assert.ok(error instanceof errorClass, `${String(error)} is not a ${errorClass.name}`);
       assert.ok(error instanceof ALMAError);
@@ -359,7 +351,7 @@ describe('problem details', () => {
     );
     const alma = new ALMA({ baseUrl: service.baseUrl, projectId: 'p' });
 
-    const error = await rejection(alma.retrieve({ query: 'q', agent: 'a', topK: 0 }));
+    const error = await rejectionReason(alma.retrieve({ query: 'q', agent: 'a', topK: 0 }));
 
     assert.ok(error instanceof ValidationError);
     assert.deepEqual(error.errors, [{ field: 'top_k', message: 'Input should be greater than or equal to 1' }]);
@@ -372,7 +364,7 @@ describe('problem details', () => {
     const service = await stub(() => problem(404, 'agent-not-found', { agent: 'bob', known_agents: ['alice', 'charlie'] }));
     const alma = new ALMA({ baseUrl: service.baseUrl, projectId: 'p' });
 
-    const error = await rejection(alma.getAgent('bob'));
+    const error = await rejectionReason(alma.getAgent('bob'));
 
     assert.ok(error instanceof AgentNotFoundError);
     assert.equal(error.agent, 'bob');
@@ -384,7 +376,7 @@ describe('problem details', () => {
     const service = await stub(() => problem(404, 'route-not-found', { detail: "Not Found. See /docs for the API's paths." }));
     const alma = new ALMA({ baseUrl: service.baseUrl, projectId: 'p' });
 
-    const error = await rejection(alma.addHeuristic({ agent: 'a', condition: 'c', strategy: 's' }));
+    const error = await rejectionReason(alma.addHeuristic({ agent: 'a', condition: 'c', strategy: 's' }));
 
     assert.ok(error instanceof ALMAError);
     assert.match(error.message, /POST \/v1\/projects\/p\/heuristics/);
@@ -395,7 +387,7 @@ describe('problem details', () => {
     const service = await stub(() => ({ contentType: 'text/html', body: '<html>hello</html>' }));
     const alma = new ALMA({ baseUrl: service.baseUrl, projectId: 'p' });
 
-    const error = await rejection(alma.agents());
+    const error = await rejectionReason(alma.agents());
 
     assert.ok(error instanceof ALMAError);
     assert.equal(error.constructor, ALMAError);

@@ -2,7 +2,6 @@
 
 __version__ = "0.1.0"
 
-from alma.api import MemoryKind
 from alma.client import ALMA, AsyncALMA
 from alma.errors import (
     AgentNotFound,
@@ -19,6 +18,7 @@ from alma.errors import (
     ValidationError,
 )
 from alma.models import (
+    MEMORY_KINDS,
     Agent,
     AgentStats,
     AntiPattern,
@@ -30,6 +30,7 @@ from alma.models import (
     Heuristic,
     LearnResult,
     Memory,
+    MemoryKind,
     MemoryPage,
     MemorySlice,
     Outcome,
@@ -54,6 +55,7 @@ __all__ = [
     "Grant",
     "Heuristic",
     "LearnResult",
+    "MEMORY_KINDS",
     "Memory",
     "MemoryKind",
     "MemoryPage",

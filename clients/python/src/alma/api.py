@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 from urllib.parse import quote
 
 import yaml
 
 from alma.config import read_text
 from alma.models import (
+    MEMORY_KINDS,
     Agent,
     AgentStats,
     AntiPattern,
@@ -26,6 +27,7 @@ from alma.models import (
     Heuristic,
     LearnResult,
     Memory,
+    MemoryKind,
     MemoryPage,
     MemorySlice,
     Outcome,
@@ -34,15 +36,10 @@ from alma.models import (
 
 T = TypeVar("T")
 
-MemoryKind = Literal["heuristics", "outcomes", "domain_knowledge", "anti_patterns", "preferences"]
-
-# Path segment and model of each kind, by its MemorySlice attribute name; the path segment names it too.
+# Path segment and model of each kind, by its MemorySlice attribute name; the path segment names it too. The
+# segment spells `_` as `-`; the model is the item type of the kind's list in a MemorySlice.
 KINDS: dict[str, tuple[str, type[Memory]]] = {
-    "heuristics": ("heuristics", Heuristic),
-    "outcomes": ("outcomes", Outcome),
-    "domain_knowledge": ("domain-knowledge", DomainKnowledge),
-    "anti_patterns": ("anti-patterns", AntiPattern),
-    "preferences": ("preferences", Preference),
+    kind: (kind.replace("_", "-"), get_args(MemorySlice.model_fields[kind].annotation)[0]) for kind in MEMORY_KINDS
 }
 KIND_ALIASES = {**{name: name for name in KINDS}, **{segment: name for name, (segment, _) in KINDS.items()}}
 
@@ -135,6 +132,11 @@ class ProjectAPI:
 
     def _call(self, method: str, path: str, parse: Callable[[Any], T], **options: Any) -> Call[T]:
         return Call(method, self.prefix + path, parse, **options)
+
+    def _create(self, kind: MemoryKind, **fields: Any) -> Call[Any]:
+        """Store a memory of `kind` with the fields that were given."""
+        segment, model = kind_of(kind)
+        return self._call("POST", f"/{segment}", model.model_validate, json=without_none(fields))
 
     # --- config and agents ----------------------------------------------------------------------
 
@@ -271,18 +273,16 @@ class ProjectAPI:
         embedding: list[float] | None = None,
     ) -> Call[Heuristic]:
         """Store a rule of thumb: when `condition`, do `strategy`."""
-        body = without_none(
-            {
-                "agent": agent,
-                "condition": condition,
-                "strategy": strategy,
-                "task_type": task_type,
-                "domain": domain,
-                "confidence": confidence,
-                "embedding": embedding,
-            }
+        return self._create(
+            "heuristics",
+            agent=agent,
+            condition=condition,
+            strategy=strategy,
+            task_type=task_type,
+            domain=domain,
+            confidence=confidence,
+            embedding=embedding,
         )
-        return self._call("POST", "/heuristics", Heuristic.model_validate, json=body)
 
     def add_domain_knowledge(
         self,
@@ -295,17 +295,15 @@ class ProjectAPI:
         embedding: list[float] | None = None,
     ) -> Call[DomainKnowledge]:
         """Store a fact of a domain, and where it comes from."""
-        body = without_none(
-            {
-                "agent": agent,
-                "domain": domain,
-                "fact": fact,
-                "source": source,
-                "confidence": confidence,
-                "embedding": embedding,
-            }
+        return self._create(
+            "domain_knowledge",
+            agent=agent,
+            domain=domain,
+            fact=fact,
+            source=source,
+            confidence=confidence,
+            embedding=embedding,
         )
-        return self._call("POST", "/domain-knowledge", DomainKnowledge.model_validate, json=body)
 
     def add_anti_pattern(
         self,
@@ -319,18 +317,16 @@ class ProjectAPI:
         embedding: list[float] | None = None,
     ) -> Call[AntiPattern]:
         """Store something not to do, why, and what to do instead."""
-        body = without_none(
-            {
-                "agent": agent,
-                "pattern": pattern,
-                "why_bad": why_bad,
-                "better_alternative": better_alternative,
-                "task_type": task_type,
-                "domain": domain,
-                "embedding": embedding,
-            }
+        return self._create(
+            "anti_patterns",
+            agent=agent,
+            pattern=pattern,
+            why_bad=why_bad,
+            better_alternative=better_alternative,
+            task_type=task_type,
+            domain=domain,
+            embedding=embedding,
         )
-        return self._call("POST", "/anti-patterns", AntiPattern.model_validate, json=body)
 
     def add_preference(
         self,
@@ -343,17 +339,15 @@ class ProjectAPI:
         embedding: list[float] | None = None,
     ) -> Call[Preference]:
         """Store a user's preference; a retrieve with that `user_id` returns it."""
-        body = without_none(
-            {
-                "agent": agent,
-                "user_id": user_id,
-                "category": category,
-                "preference": preference,
-                "source": source,
-                "embedding": embedding,
-            }
+        return self._create(
+            "preferences",
+            agent=agent,
+            user_id=user_id,
+            category=category,
+            preference=preference,
+            source=source,
+            embedding=embedding,
         )
-        return self._call("POST", "/preferences", Preference.model_validate, json=body)
 
     # --- reading, changing, forgetting ----------------------------------------------------------
 

@@ -16,7 +16,7 @@ import time
 import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar
 
 import httpx
 
@@ -28,6 +28,7 @@ from alma.models import ConfigApplied
 
 P = ParamSpec("P")
 T = TypeVar("T")
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 log = logging.getLogger("alma")
 
@@ -37,8 +38,14 @@ DEFAULT_ATTEMPTS = 3
 DEFAULT_BACKOFF = 0.2
 
 
-class _Client:
-    """What both clients share: settings, building the HTTP request, the retry rule, reading the answer."""
+class _Client(Generic[TransportT]):
+    """What both clients share: settings, building the HTTP request, the retry rule, reading the answer.
+
+    Each client names the httpx client it sends with, `_http_class` (`httpx.Client` for ALMA, `httpx.AsyncClient`
+    for AsyncALMA); a `transport` given is one of that class's transports.
+    """
+
+    _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
 
     def __init__(
         self,
@@ -49,6 +56,7 @@ class _Client:
         timeout: float = DEFAULT_TIMEOUT,
         attempts: int = DEFAULT_ATTEMPTS,
         backoff: float = DEFAULT_BACKOFF,
+        transport: TransportT | None = None,
     ) -> None:
         if not project_id:
             raise ConfigError("A project id is needed: ALMA(project_id='my-team', ...).")
@@ -62,6 +70,12 @@ class _Client:
         self._api_key = resolve_api_key(api_key)
         self._api = ProjectAPI(project_id)
         self.config_applied: ConfigApplied | None = None  # what `from_config` applying the file did
+        self._http = self._http_class(
+            base_url=self.base_url,
+            headers=self._headers(),
+            timeout=timeout,
+            transport=transport,  # type: ignore[arg-type]  # a subclass pairs _http_class with its TransportT
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, project_id={self.project_id!r})"
@@ -94,23 +108,28 @@ class _Client:
             log.warning("%s", text)
             warnings.warn(text, ALMAConfigWarning, stacklevel=3)  # at the caller of from_config
 
-    def _build(self, http: httpx.Client | httpx.AsyncClient, call: Call[Any]) -> httpx.Request:
-        return http.build_request(
+    def _build(self, call: Call[Any]) -> httpx.Request:
+        return self._http.build_request(
             call.method, call.path, params=call.params, json=call.json, content=call.content, headers=call.headers
         )
 
-    def _may_retry(self, call: Call[Any], attempt: int) -> bool:
-        return call.idempotent and attempt < self.attempts
+    def _retries(self, call: Call[Any], attempt: int, answer: httpx.Response | httpx.TransportError) -> bool:
+        """Whether to try `call` again after its `attempt`-th try got `answer`: only an idempotent call, after a
+        connection failure or a 502/503/504, while it has attempts left."""
+        failed = isinstance(answer, httpx.TransportError) or answer.status_code in RETRY_STATUSES
+        return failed and call.idempotent and attempt < self.attempts
 
     def _delay(self, attempt: int) -> float:
         """Exponential backoff: backoff, 2 × backoff, 4 × backoff, ..."""
         return self.backoff * 2.0 ** (attempt - 1)
 
-    def _read(self, call: Call[T], response: httpx.Response) -> T:
-        """The parsed answer, or the typed error the service's problem details describe."""
-        if response.is_error:
-            raise error_from_response(response)
-        return call.parse(response.json() if response.content else None)
+    def _read(self, call: Call[T], request: httpx.Request, answer: httpx.Response | httpx.TransportError) -> T:
+        """The parsed answer, or the typed error: the one the service's problem details describe, or unreachable."""
+        if isinstance(answer, httpx.TransportError):
+            raise unreachable(request, answer, self.timeout) from answer
+        if answer.is_error:
+            raise error_from_response(answer)
+        return call.parse(answer.json() if answer.content else None)
 
 
 def _sync(build: Callable[Concatenate[ProjectAPI, P], Call[T]]) -> Callable[Concatenate[ALMA, P], T]:
@@ -133,34 +152,17 @@ def _async(build: Callable[Concatenate[ProjectAPI, P], Call[T]]) -> Callable[Con
     return method
 
 
-class ALMA(_Client):
+class ALMA(_Client[httpx.BaseTransport]):
     """A project's memory over blocking HTTP: `ALMA.from_config(".alma/config.yaml")`.
 
     `ALMA(project_id=..., base_url=..., api_key=...)` connects without a config file; base_url defaults
     to ALMA_URL, then http://localhost:8765, and api_key to ALMA_API_KEY. `timeout` is in seconds;
     idempotent calls are tried `attempts` times, waiting `backoff`, then twice as long, between tries.
+    `transport` is an `httpx.BaseTransport` to send over instead of the network.
     """
 
-    def __init__(
-        self,
-        *,
-        project_id: str,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        attempts: int = DEFAULT_ATTEMPTS,
-        backoff: float = DEFAULT_BACKOFF,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            project_id=project_id,
-            base_url=base_url,
-            api_key=api_key,
-            timeout=timeout,
-            attempts=attempts,
-            backoff=backoff,
-        )
-        self._http = httpx.Client(base_url=self.base_url, headers=self._headers(), timeout=timeout, transport=transport)
+    _http_class = httpx.Client
+    _http: httpx.Client
 
     @classmethod
     def from_config(cls, path: str | os.PathLike[str], **options: Any) -> ALMA:
@@ -173,8 +175,7 @@ class ALMA(_Client):
         What applying did is kept as `config_applied`; each of its warnings (unknown keys, one-sided sharing,
         removed agents) is emitted as an `ALMAConfigWarning` and logged on the `alma` logger.
         """
-        settings = cls._settings_from_config(path, options)
-        client = cls(**settings)
+        client = cls(**cls._settings_from_config(path, options))
         try:
             client._applied(client.apply_config(Path(path)))
         except BaseException:
@@ -183,17 +184,15 @@ class ALMA(_Client):
         return client
 
     def _send(self, call: Call[T]) -> T:
-        request = self._build(self._http, call)
+        request = self._build(call)
         attempt = 1
         while True:
             try:
-                response = self._http.send(request)
+                answer: httpx.Response | httpx.TransportError = self._http.send(request)
             except httpx.TransportError as error:
-                if not self._may_retry(call, attempt):
-                    raise unreachable(request, error, self.timeout) from error
-            else:
-                if response.status_code not in RETRY_STATUSES or not self._may_retry(call, attempt):
-                    return self._read(call, response)
+                answer = error
+            if not self._retries(call, attempt, answer):
+                return self._read(call, request, answer)
             time.sleep(self._delay(attempt))
             attempt += 1
 
@@ -225,41 +224,20 @@ class ALMA(_Client):
     forget = _sync(ProjectAPI.forget)
 
 
-class AsyncALMA(_Client):
+class AsyncALMA(_Client[httpx.AsyncBaseTransport]):
     """A project's memory over asyncio: `await AsyncALMA.from_config(".alma/config.yaml")`.
 
-    The same methods and arguments as `ALMA`, each to be awaited; close with `await client.aclose()`
-    or use `async with`.
+    The same methods and arguments as `ALMA`, each to be awaited (`transport` is an `httpx.AsyncBaseTransport`);
+    close with `await client.aclose()` or use `async with`.
     """
 
-    def __init__(
-        self,
-        *,
-        project_id: str,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        attempts: int = DEFAULT_ATTEMPTS,
-        backoff: float = DEFAULT_BACKOFF,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            project_id=project_id,
-            base_url=base_url,
-            api_key=api_key,
-            timeout=timeout,
-            attempts=attempts,
-            backoff=backoff,
-        )
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url, headers=self._headers(), timeout=timeout, transport=transport
-        )
+    _http_class = httpx.AsyncClient
+    _http: httpx.AsyncClient
 
     @classmethod
     async def from_config(cls, path: str | os.PathLike[str], **options: Any) -> AsyncALMA:
         """As `ALMA.from_config`, awaited."""
-        settings = cls._settings_from_config(path, options)
-        client = cls(**settings)
+        client = cls(**cls._settings_from_config(path, options))
         try:
             client._applied(await client.apply_config(Path(path)))
         except BaseException:
@@ -268,17 +246,15 @@ class AsyncALMA(_Client):
         return client
 
     async def _send(self, call: Call[T]) -> T:
-        request = self._build(self._http, call)
+        request = self._build(call)
         attempt = 1
         while True:
             try:
-                response = await self._http.send(request)
+                answer: httpx.Response | httpx.TransportError = await self._http.send(request)
             except httpx.TransportError as error:
-                if not self._may_retry(call, attempt):
-                    raise unreachable(request, error, self.timeout) from error
-            else:
-                if response.status_code not in RETRY_STATUSES or not self._may_retry(call, attempt):
-                    return self._read(call, response)
+                answer = error
+            if not self._retries(call, attempt, answer):
+                return self._read(call, request, answer)
             await asyncio.sleep(self._delay(attempt))
             attempt += 1
 

@@ -7,7 +7,7 @@ older client; such fields are attributes too. Not here: requests (the client bui
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -85,6 +85,12 @@ class Preference(Memory):
     source: str | None = None
     updated_at: datetime | None = None
 
+
+MemoryKind = Literal["outcomes", "heuristics", "domain_knowledge", "anti_patterns", "preferences"]
+"""A kind of memory, named as its MemorySlice attribute; its path segment spells `_` as `-` (`domain-knowledge`)."""
+
+MEMORY_KINDS: tuple[MemoryKind, ...] = get_args(MemoryKind)
+"""Every memory kind, in the service's order: the one list of them, that every other use derives from."""
 
 MemoryT = TypeVar("MemoryT", bound=Memory)
 

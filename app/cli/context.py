@@ -1,0 +1,76 @@
+"""What every `alma` command shares: the database (started and migrated when embedded) and, over one small
+pool, the repositories and services the command uses — opened once per command, the same as the service's."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import asyncpg
+import click
+
+from app.settings import Settings
+
+
+def database_url(settings: Settings, migrate: bool | None = None) -> str:
+    """The database to use, started when embedded; migrated when asked, and always when embedded."""
+    from app.database import migrate as run_migrations
+    from app.database import resolve_database_url
+
+    if settings.embedded:
+        click.echo(f"Starting the embedded PostgreSQL in {settings.data_dir.resolve()} ...", err=True)
+    url = resolve_database_url(settings)
+    if migrate or (migrate is None and (settings.embedded or settings.migrate_on_start)):
+        run_migrations(url)
+    return url
+
+
+@dataclass
+class Context:
+    """The repositories and services of one command, over its pool."""
+
+    pool: asyncpg.Pool
+
+    def __post_init__(self) -> None:
+        from app.queries import queries
+        from app.repositories.deployment import DeploymentRepository
+        from app.repositories.keys import KeyRepository
+        from app.repositories.memories import MemoryRepository
+        from app.repositories.projects import ProjectRepository
+        from app.repositories.transfer import TransferRepository
+        from app.services.keys import KeyStore
+        from app.services.projects import ProjectService
+
+        self.deployment = DeploymentRepository(self.pool, queries)
+        self.transfer = TransferRepository(self.pool, queries)
+        self.projects = ProjectService(ProjectRepository(self.pool, queries), MemoryRepository(self.pool, queries))
+        self.keys = KeyStore(KeyRepository(self.pool, queries), required=True, operator_key=None)
+
+
+@asynccontextmanager
+async def opened(settings: Settings) -> AsyncIterator[Context]:
+    """A small pool on the configured (or embedded, migrated) database, and what runs over it."""
+    from app.database import open_pool
+
+    url = await asyncio.to_thread(database_url, settings)
+    pool = await open_pool(url, 1, 2)
+    try:
+        yield Context(pool)
+    finally:
+        await pool.close()
+
+
+def run(action):  # type: ignore[no-untyped-def]
+    """Run `action(context)` with a fresh context; a domain error becomes a one-line message, not a traceback."""
+    from app.errors import AlmaError
+
+    async def with_context():  # type: ignore[no-untyped-def]
+        async with opened(Settings()) as context:
+            return await action(context)
+
+    try:
+        return asyncio.run(with_context())
+    except AlmaError as error:
+        raise click.ClickException(error.detail) from error

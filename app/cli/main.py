@@ -1,0 +1,239 @@
+"""The `alma` command: serve, migrate, re-embed, apply a config file, manage keys; its groups for sharing and
+transfer live beside it (app.cli.sharing, app.cli.transfer), what they share in app.cli.context."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+
+import click
+
+from app.cli.context import database_url, opened, run
+from app.cli.sharing import sharing
+from app.cli.transfer import export_command, import_command
+from app.settings import Settings
+
+GRACEFUL_SECONDS = 25  # in-flight requests may finish this long after SIGTERM (compose waits 30 s)
+
+
+@click.group()
+@click.version_option(package_name="alma-service")
+def main() -> None:
+    """ALMA: shared, permissioned memory for teams of AI agents."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on [ALMA_HOST, default 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port [ALMA_PORT, default 8765].")
+@click.option("--migrate/--no-migrate", default=None, help="Migrate the database first (always for the embedded one).")
+@click.option("--require-auth", is_flag=True, default=None, help="Require API keys even on the embedded dev setup.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes [ALMA_WORKERS, default 1].")
+def serve(
+    host: str | None, port: int | None, migrate: bool | None, require_auth: bool | None, workers: int | None
+) -> None:
+    """Run the HTTP service (on an embedded PostgreSQL when ALMA_DATABASE_URL is unset)."""
+    import uvicorn
+
+    from app.asgi import create_app
+
+    settings = Settings()
+    chosen = {"host": host, "port": port, "require_auth": require_auth, "workers": workers}
+    overrides = {key: value for key, value in chosen.items() if value is not None}
+    settings = settings.model_copy(update=overrides)
+    url = database_url(settings, migrate)  # the app joins the same embedded server in its lifespan
+    if (problem := asyncio.run(_embedder_problem(settings, url))) is not None:
+        raise click.ClickException(problem)
+    click.echo(f"ALMA listening on http://{settings.host}:{settings.port} (API docs at /docs)", err=True)
+    common = {"host": settings.host, "port": settings.port, "timeout_graceful_shutdown": GRACEFUL_SECONDS,
+              "log_config": None}  # the app's JSON logging handles uvicorn's records too  # fmt: skip
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), **common)
+        return
+    # each worker process builds its own app from the environment: hand the command line's choices down
+    os.environ.update({f"ALMA_{key.upper()}": str(value) for key, value in overrides.items()})
+    uvicorn.run("app.asgi:create_app", factory=True, workers=settings.workers, **common)
+
+
+async def _embedder_problem(settings: Settings, url: str) -> str | None:
+    """Why the configured embedder cannot serve this database (checked before a model is loaded), or None."""
+    import asyncpg
+
+    from app.embeddings import configured_identity
+    from app.queries import queries
+    from app.repositories.deployment import deployment_mismatch
+
+    connection = await asyncpg.connect(url)
+    try:
+        recorded = await connection.fetchrow(*queries.deployment.get_deployment())
+    except asyncpg.UndefinedTableError:
+        return None  # not migrated: the service says so itself
+    finally:
+        await connection.close()
+    return deployment_mismatch(recorded, configured_identity(settings, recorded["embedder"] if recorded else None))
+
+
+@main.command()
+@click.option("--revision", default="head", show_default=True, help="Schema revision to reach.")
+def migrate(revision: str) -> None:
+    """Bring the database schema up to date."""
+    from app.database import migrate as run_migrations
+
+    run_migrations(database_url(Settings(), migrate=False), revision)
+    click.echo(f"Database migrated to {revision}.")
+
+
+@main.command()
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=256, show_default=True,
+              help="Memories embedded and stored per transaction.")  # fmt: skip
+def reembed(batch_size: int) -> None:
+    """Move the database to the configured embedder: embed every memory again.
+
+    Stop the service first. The move is resumable: run the command again after an interruption. Configure the
+    new embedder as the service would be (ALMA_EMBEDDER, ALMA_EMBEDDING_MODEL, ALMA_EMBEDDING_DIM)."""
+    from app.errors import AlmaError
+
+    try:
+        asyncio.run(_reembed(Settings(), batch_size))
+    except AlmaError as error:
+        raise click.ClickException(error.detail) from error
+
+
+async def _reembed(settings: Settings, batch_size: int) -> None:
+    import sys
+
+    from app.embeddings import create_embedder
+    from app.services.reembed import Reembedding
+
+    embedder = await asyncio.to_thread(create_embedder, settings, None, False)
+    async with opened(settings) as context:
+        reembedding = Reembedding(context.deployment, embedder, batch_size)
+        plan = await reembedding.plan()
+        verb = "Resuming the move" if plan.resumed else "Moving"
+        click.echo(f"{verb} from {plan.source} to {plan.target}: {plan.remaining} memories to embed.", err=True)
+        with click.progressbar(length=plan.remaining, label="Re-embedding", file=sys.stderr, show_pos=True) as bar:
+            moved = await reembedding.run(
+                plan,
+                on_batch=bar.update,
+                on_indexing=lambda: click.echo(
+                    "\nBuilding the nearest-neighbour indexes (one step; large databases take minutes) ...", err=True
+                ),
+            )
+    click.echo(f"Re-embedded {moved} memories; the database now uses {plan.target}.")
+
+
+@main.group()
+def config() -> None:
+    """Project configs (the ALMA YAML file)."""
+
+
+@config.command("apply")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--project", "project_id", default=None, help="Project to apply to [default: the file's project_id].")
+@click.option("--allow-remove-all", is_flag=True, help="Apply a file whose `agents:` is empty: remove every agent.")
+def config_apply(file: Path, project_id: str | None, allow_remove_all: bool) -> None:
+    """Apply FILE as the whole config of its project, and show what changed."""
+    from app.config_file import parse_config_text
+    from app.errors import AlmaError
+
+    try:
+        parsed = parse_config_text(file.read_bytes())
+        target = project_id or parsed.project_id
+        if not target:
+            raise click.UsageError("The file names no project_id; pass --project NAME.")
+        result = asyncio.run(_apply(Settings(), target, parsed, allow_remove_all))
+    except AlmaError as error:
+        raise click.ClickException(error.detail) from error
+    click.echo(_describe(result))
+
+
+async def _apply(settings: Settings, project_id: str, parsed, allow_remove_all: bool):  # type: ignore[no-untyped-def]
+    async with opened(settings) as context:  # applying a config embeds nothing: no model is loaded for it
+        return await context.projects.apply_config(project_id, parsed, allow_remove_all)
+
+
+def _describe(result) -> str:
+    lines = [f"Project {result.project_id}" + (" (created)" if result.project_created else "")]
+    for label in ("created", "updated", "removed", "unchanged"):
+        names = getattr(result, label)
+        if names:
+            lines.append(f"  {label}: {', '.join(names)}")
+    for grant in result.grants_added:
+        lines.append(f"  + {grant.reader} reads {grant.source}")
+    for grant in result.grants_revoked:
+        lines.append(f"  - {grant.reader} no longer reads {grant.source}")
+    if result.keys_revoked:
+        lines.append(f"  keys revoked: {', '.join(result.keys_revoked)}")
+    lines += [f"  warning: {text}" for text in result.warnings]
+    lines += [f"  note: {text}" for text in result.notes]
+    return "\n".join(lines)
+
+
+@main.group()
+def keys() -> None:
+    """API keys of a project (this command talks to the database directly, as the operator)."""
+
+
+@keys.command("create")
+@click.option("--project", "project_id", required=True, help="The project; created with its first admin key if new.")
+@click.option("--role", type=click.Choice(["admin", "agent"]), default="admin", show_default=True)
+@click.option("--agent", default=None, help="The agent of an agent key.")
+@click.option("--name", default=None, help="A note to recognise the key by.")
+def keys_create(project_id: str, role: str, agent: str | None, name: str | None) -> None:
+    """Create a key and print it: it is shown this once."""
+    from app.errors import NotFound
+
+    if (role == "agent") != (agent is not None):
+        raise click.UsageError("An agent key needs --agent; an admin key takes none.")
+
+    async def create(context):  # type: ignore[no-untyped-def]
+        try:
+            return await context.keys.create_key(project_id, role, agent, name)
+        except NotFound:
+            if role != "admin":
+                raise
+            return (await context.keys.create_project(project_id))["admin_key"]
+
+    key = run(create)
+    who = f"agent {agent}" if agent else "admin"
+    click.echo(f"Created {who} key {key['prefix']} for project {project_id}. Store it now; it is not shown again:")
+    click.echo(key["key"])
+
+
+@keys.command("list")
+@click.option("--project", "project_id", required=True)
+def keys_list(project_id: str) -> None:
+    """The project's keys: prefix, role, agent, last use; never the secrets."""
+
+    rows = run(lambda context: context.keys.list_keys(project_id))
+    for row in rows:
+        state = f"revoked {row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked_at"] else "active"
+        used = f"{row['last_used_at']:%Y-%m-%d %H:%M}" if row["last_used_at"] else "never"
+        click.echo(
+            f"{row['prefix']}  {row['role']:<5}  {row['agent'] or '-':<20}  used {used:<16}  {state}  {row['name'] or ''}"
+        )
+    if not rows:
+        click.echo(f"Project {project_id} has no keys.")
+
+
+@keys.command("revoke")
+@click.option("--project", "project_id", required=True)
+@click.argument("prefix")
+def keys_revoke(project_id: str, prefix: str) -> None:
+    """Revoke the key whose visible prefix is PREFIX."""
+    run(lambda context: context.keys.revoke_key(project_id, prefix))
+    click.echo(f"Revoked {prefix}.")
+
+
+@main.command("openapi")
+def openapi() -> None:
+    """Print the OpenAPI document of the HTTP API."""
+    from app.asgi import create_app
+
+    click.echo(json.dumps(create_app(Settings()).openapi_schema.to_schema(), indent=2))
+
+
+main.add_command(sharing)
+main.add_command(import_command)
+main.add_command(export_command)

@@ -1,0 +1,219 @@
+"""`alma import` and `alma export`: move memories in and out of a project, through the database directly.
+
+Not here: reading the sources (app/transfer_sources.py) or the batching and SQL (app/transfer.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from app.cli.context import opened
+from app.settings import Settings
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--project", "project_id", required=True, help="The project to import into; apply its config first.")
+@click.option(
+    "--format", "source_format", type=click.Choice(["auto", "sqlite", "jsonl"]), default="auto", show_default=True,
+    help="auto: an SQLite file is an alma-memory database, anything else JSON Lines.",
+)  # fmt: skip
+@click.option(
+    "--from-project", default=None,
+    help="Only this project of the source (needed when an alma-memory database holds several).",
+)  # fmt: skip
+@click.option(
+    "--on-error", type=click.Choice(["abort", "skip"]), default="abort", show_default=True,
+    help="At a row that cannot be imported: stop before writing its batch, or report it and go on.",
+)  # fmt: skip
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+              help="Rows per transaction.")  # fmt: skip
+@click.option("--create-agents", is_flag=True, help="Add agents the project lacks: no scope limits, no sharing.")
+@click.option("--preference-agent", default=None, help="The agent to record alma-memory's preferences under.")
+@click.option("--re-embed", is_flag=True, help="Embed every text again, even where the source's vectors fit.")
+@click.option("--dry-run", is_flag=True, help="Check and count everything, write nothing.")
+def import_command(
+    source: Path, project_id: str, source_format: str, from_project: str | None, on_error: str, batch_size: int,
+    create_agents: bool, preference_agent: str | None, re_embed: bool, dry_run: bool,
+) -> None:  # fmt: skip
+    """Import memories from an alma-memory SQLite database or a JSON Lines file (`-`: standard input).
+
+    Importing again writes nothing twice: every memory keeps the key of the record it came from.
+    """
+    import asyncpg
+
+    from app.database import DatabaseUnavailable
+    from app.errors import AlmaError
+    from app.transfer.importer import ImportOptions
+    from app.transfer.sources import SourceError, sniff_format
+
+    if str(source) != "-" and not source.is_file():
+        raise click.BadParameter(f"{source} is not a file.", param_hint="SOURCE")
+    if source_format == "auto":
+        source_format = "jsonl" if str(source) == "-" else sniff_format(source)
+    options = ImportOptions(
+        project_id=project_id, on_error=on_error, batch_size=batch_size, create_agents=create_agents,
+        re_embed=re_embed, dry_run=dry_run,
+    )  # fmt: skip
+    try:
+        rows, total = _open_source(source, source_format, from_project, preference_agent, on_error)
+        report = asyncio.run(_import(Settings(), options, rows, total))
+    except (AlmaError, SourceError, DatabaseUnavailable) as error:
+        raise click.ClickException(getattr(error, "detail", str(error))) from error
+    except asyncpg.PostgresError as error:
+        raise click.ClickException(
+            f"The database refused a batch ({error}); that batch was rolled back, the batches before it are "
+            "written. Running the same command again skips what is already imported."
+        ) from error
+    click.echo(_summary(project_id, report, options))
+    if report.stopped is not None:
+        raise click.ClickException(
+            f"{report.stopped}. Stopped there, before writing that row's batch"
+            + (f"; {report.batches} earlier batch(es) were written ({report.imported} memories imported)"
+               if report.batches and not dry_run else "; nothing was written")
+            + ". Fix or remove the row and run the same command again: what is already imported is skipped."
+        )  # fmt: skip
+
+
+def _open_source(source: Path, source_format: str, from_project: str | None, preference_agent: str | None,
+                 on_error: str):  # fmt: skip
+    """The rows to import and how many there are, after the checks that need no database."""
+    from app.transfer.sources import AlmaMemoryDatabase, count_lines, read_jsonl
+
+    if source_format == "jsonl":
+        if str(source) == "-":
+            lines = sys.stdin.buffer.read().splitlines()
+            return read_jsonl(lines, from_project), count_lines(lines)
+        with source.open("rb") as file:
+            total = count_lines(file)
+
+        def lines_of_file():
+            with source.open("rb") as file:
+                yield from file
+
+        return read_jsonl(lines_of_file(), from_project), total
+    if str(source) == "-":
+        raise click.UsageError("An alma-memory database is read from a file, not from standard input.")
+    database = AlmaMemoryDatabase(source)
+    projects = database.projects()
+    if from_project is None:
+        if len(projects) > 1:
+            raise click.UsageError(
+                f"{source} holds memories of {len(projects)} projects: {', '.join(projects)}. "
+                "Choose one with --from-project."
+            )
+        from_project = projects[0] if projects else ""
+    elif from_project not in projects:
+        raise click.UsageError(
+            f"{source} holds no memories of project {from_project}; it holds {', '.join(projects) or 'none'}."
+        )
+    counts = database.count(from_project)
+    if counts.get("preferences") and preference_agent is None and on_error == "abort":
+        raise click.UsageError(
+            f"{source} holds {counts['preferences']} preferences, which alma-memory keeps without an agent. "
+            "Pass --preference-agent NAME to record them under an agent of the project, "
+            "or --on-error skip to leave them out."
+        )
+    return database.rows(from_project, preference_agent), sum(counts.values())
+
+
+async def _import(settings: Settings, options, rows, total: int):
+    from app.embeddings import create_embedder
+    from app.transfer.importer import Importer
+
+    async with opened(settings) as context:
+        recorded = await context.deployment.deployment()
+        embedder = await asyncio.to_thread(create_embedder, settings, recorded["embedder"] if recorded else None)
+        label = ("Checking" if options.dry_run else "Importing") + f" into {options.project_id}"
+        separator = "\n" if sys.stderr.isatty() else ""  # off the progress bar's line
+        with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+            importer = Importer(
+                context.transfer, context.deployment, embedder, options,
+                on_row=lambda: bar.update(1),
+                on_skip=lambda error: click.echo(f"{separator}{error} (skipped)", err=True),
+            )  # fmt: skip
+            report = await importer.run(rows)
+            if report.stopped is None:
+                bar.update(max(total - bar.pos, 0))
+        return report
+
+
+def _summary(project_id: str, report, options) -> str:
+    """One line: read / imported / already present / skipped (with reasons), then batches and vectors."""
+    imported = "would import" if options.dry_run else "imported"
+    reasons = ", ".join(f"{reason}: {count}" for reason, count in sorted(report.skipped.items()))
+    skipped = sum(report.skipped.values())
+    line = (
+        f"{'Dry run into' if options.dry_run else 'Import into'} {project_id}: read {report.read}, "
+        f"{imported} {report.imported}, already present {report.already_present}, skipped {skipped}"
+        + (f" ({reasons})" if reasons else "")
+        + f"; {report.batches} batch(es) of up to {options.batch_size}"
+        + f"; vectors kept {report.vectors_kept}, computed {report.vectors_computed}"
+    )
+    if report.other_sizes:
+        sizes = ", ".join(str(size) for size in sorted(report.other_sizes))
+        line += f" (the source's vectors of {sizes} dimensions were replaced)"
+    if report.agents_created:
+        line += f"; agents {'to create' if options.dry_run else 'created'}: {', '.join(report.agents_created)}"
+    if report.stopped is not None:
+        line += f"; stopped at {report.stopped.where}"
+    return line + "."
+
+
+@click.command("export")
+@click.option("--project", "project_id", required=True, help="The project whose memories to export.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-",
+    show_default=True, help="The JSON Lines file to write; `-` is standard output.",
+)  # fmt: skip
+@click.option("--with-vectors", is_flag=True, help="Include each memory's vectors (larger; saves embedding on import).")
+def export_command(project_id: str, output: Path, with_vectors: bool) -> None:
+    """Export a project's memories as JSON Lines, one memory a line, as `alma import` reads them back."""
+    from app.database import DatabaseUnavailable
+    from app.errors import AlmaError
+
+    try:
+        count = asyncio.run(_export(Settings(), project_id, output, with_vectors))
+    except (AlmaError, DatabaseUnavailable) as error:
+        raise click.ClickException(getattr(error, "detail", str(error))) from error
+    click.echo(f"Exported {count} memories of {project_id} to {'standard output' if str(output) == '-' else output}.",
+               err=True)  # fmt: skip
+
+
+async def _export(settings: Settings, project_id: str, output: Path, with_vectors: bool) -> int:
+    async with opened(settings) as context:
+        store = context.transfer
+        await store.require_import_project(project_id)  # before any file is touched
+        total = await store.count(project_id)
+        with _output(output) as file:
+            written = 0
+            label = f"Exporting {project_id}"
+            with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+                async for record in store.export(project_id, with_vectors):
+                    file.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    written += 1
+                    bar.update(1)
+        return written
+
+
+@contextmanager
+def _output(output: Path) -> Iterator[TextIO]:
+    """Standard output, or a temporary file beside `output` that replaces it once the export is complete."""
+    if str(output) == "-":
+        yield sys.stdout
+        return
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as file:
+            yield file
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)

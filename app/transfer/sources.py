@@ -1,0 +1,227 @@
+"""The sources an import reads: an alma-memory SQLite database, and JSON Lines.
+
+Each yields SourceRow objects: where the row is (`line 7`, `table outcomes row id out_1a2b`), its memory
+kind, its idempotency key and its fields; a row that cannot even be parsed carries its RowError. The
+alma-memory database is read with the standard library's sqlite3, read-only: alma-memory itself is not
+needed. Its layout (as of alma-memory 0.11.0): one table per memory kind, keyed by a text id; vectors apart
+in `embeddings (memory_type, memory_id, embedding)` as raw little-endian float32 blobs of any size;
+timestamps as ISO 8601 text; preferences belong to a user only, with neither project nor agent.
+
+Not here: checking fields against the API's limits, or writing anything (app/transfer.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sqlite3
+import struct
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from app.memory.kinds import BY_PATH, KINDS
+from app.transfer.importer import RowError, SourceRow
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# alma-memory's tables, in the order they are imported, and the kinds they hold (its tables are named as ours)
+ALMA_TABLES = {kind.name: kind.path for kind in KINDS}
+# Fields that say nothing of a record's content, left out of the key of a record without an id.
+_NOT_CONTENT = {"embedding", "strategy_embedding", "similarity", "score", "metadata"}
+
+
+class SourceError(Exception):
+    """The source as a whole cannot be read; the message says why."""
+
+
+def sniff_format(path: Path) -> Literal["sqlite", "jsonl"]:
+    """SQLite files say so in their first 16 bytes; anything else is taken for JSON Lines."""
+    with path.open("rb") as file:
+        return "sqlite" if file.read(len(SQLITE_HEADER)) == SQLITE_HEADER else "jsonl"
+
+
+# --- alma-memory's SQLite database ---------------------------------------------------------------------
+
+
+class AlmaMemoryDatabase:
+    """An alma-memory SQLite database, opened read-only."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            rows = self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        except sqlite3.DatabaseError as error:
+            raise SourceError(f"{path} cannot be read as an SQLite database ({error}).") from None
+        tables = {name for (name,) in rows}
+        self.tables = [table for table in ALMA_TABLES if table in tables]
+        if not self.tables:
+            raise SourceError(
+                f"{path} is not an alma-memory database: it has none of the tables {', '.join(ALMA_TABLES)}."
+            )
+        self.has_embeddings = "embeddings" in tables
+        self.connection.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def projects(self) -> list[str]:
+        """The project ids the database holds memories of (preferences have none)."""
+        selects = " UNION ".join(f"SELECT project_id FROM {table}" for table in self.tables if table != "preferences")
+        if not selects:
+            return []
+        return sorted(row[0] for row in self.connection.execute(selects) if row[0] is not None)
+
+    def count(self, project: str) -> dict[str, int]:
+        """Per table, how many rows an import of the project reads."""
+        return {table: self.connection.execute(*self._select(table, project, "count(*)")).fetchone()[0]
+                for table in self.tables}  # fmt: skip
+
+    def rows(self, project: str, preference_agent: str | None) -> Iterator[SourceRow]:
+        """The project's memories of every kind, and every preference (recorded under `preference_agent`)."""
+        vector = "e.embedding" if self.has_embeddings else "NULL"
+        for table, kind in ALMA_TABLES.items():
+            if table not in self.tables:
+                continue
+            for row in self.connection.execute(*self._select(table, project, f"t.*, {vector} AS alma_vector")):
+                values = dict(row)
+                where = f"table {table} row id {values.get('id')}"
+                if table == "preferences" and preference_agent is None:
+                    yield SourceRow(where, error=RowError(
+                        where, "no agent",
+                        "alma-memory records no agent for preferences; pass --preference-agent NAME to record "
+                        "them under an agent of the project",
+                    ))  # fmt: skip
+                    continue
+                yield SourceRow(
+                    where, kind=kind, key=f"alma-sqlite:{table}:{values.get('id')}",
+                    values=_ALMA_FIELDS[table](values, preference_agent), vector=_vector(values["alma_vector"]),
+                )  # fmt: skip
+
+    def _select(self, table: str, project: str, columns: str) -> tuple[str, list[str]]:
+        """A statement over one table, with its vectors joined; preferences belong to no project."""
+        statement, parameters = f"SELECT {columns} FROM {table} t", []
+        if self.has_embeddings:
+            statement += " LEFT JOIN embeddings e ON e.memory_type = ? AND e.memory_id = t.id"
+            parameters.append(table)
+        if table != "preferences":
+            statement += " WHERE t.project_id = ?"
+            parameters.append(project)
+        return statement + " ORDER BY t.rowid", parameters
+
+
+def _vector(blob: Any) -> list[float] | None:
+    """alma-memory's raw float32 blob as floats; None when absent or unusable."""
+    if not isinstance(blob, bytes) or not blob or len(blob) % 4:
+        return None
+    values = struct.unpack(f"<{len(blob) // 4}f", blob)
+    return list(values) if all(math.isfinite(value) for value in values) else None
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    """The fields that have a value: a missing required one is then reported as missing, and an empty
+    optional text (alma-memory writes "" for "none") is left out."""
+    return {name: value for name, value in fields.items() if value is not None and value != ""}
+
+
+def _heuristic(row: dict[str, Any], _: str | None) -> dict[str, Any]:
+    return _present(
+        agent=row.get("agent"), condition=row.get("condition"), strategy=row.get("strategy"),
+        confidence=row.get("confidence") or 0.0, occurrence_count=row.get("occurrence_count") or 0,
+        success_count=row.get("success_count") or 0, last_validated=row.get("last_validated"),
+        created_at=row.get("created_at"),
+    )  # fmt: skip
+
+
+def _outcome(row: dict[str, Any], _: str | None) -> dict[str, Any]:
+    return _present(
+        agent=row.get("agent"), task=row.get("task_description"), task_type=row.get("task_type"),
+        success=bool(row.get("success")), strategy_used=row.get("strategy_used"), duration_ms=row.get("duration_ms"),
+        error_message=row.get("error_message"), feedback=row.get("user_feedback"), created_at=row.get("timestamp"),
+    )  # fmt: skip
+
+
+def _domain_knowledge(row: dict[str, Any], _: str | None) -> dict[str, Any]:
+    return _present(
+        agent=row.get("agent"), domain=row.get("domain") or "general", fact=row.get("fact"),
+        source=row.get("source"), confidence=row.get("confidence"), created_at=row.get("last_verified"),
+        updated_at=row.get("last_verified"),
+    )  # fmt: skip
+
+
+def _anti_pattern(row: dict[str, Any], _: str | None) -> dict[str, Any]:
+    return _present(
+        agent=row.get("agent"), pattern=row.get("pattern"), why_bad=row.get("why_bad"),
+        better_alternative=row.get("better_alternative"), occurrence_count=row.get("occurrence_count"),
+        last_seen=row.get("last_seen"), created_at=row.get("created_at"),
+    )  # fmt: skip
+
+
+def _preference(row: dict[str, Any], agent: str | None) -> dict[str, Any]:
+    return _present(
+        agent=agent, user_id=row.get("user_id"), category=row.get("category") or "general",
+        preference=row.get("preference"), source=row.get("source"), created_at=row.get("timestamp"),
+        updated_at=row.get("timestamp"),
+    )  # fmt: skip
+
+
+# alma-memory's columns → the fields of our records, per table (alma-memory's own defaults for its NULLs).
+_ALMA_FIELDS = {
+    "heuristics": _heuristic,
+    "outcomes": _outcome,
+    "domain_knowledge": _domain_knowledge,
+    "anti_patterns": _anti_pattern,
+    "preferences": _preference,
+}
+
+
+# --- JSON Lines --------------------------------------------------------------------------------------------
+
+
+def count_lines(lines: Iterable[bytes]) -> int:
+    """The records of a JSON Lines source (blank lines are not records)."""
+    return sum(1 for line in lines if line.strip())
+
+
+def read_jsonl(lines: Iterable[bytes], from_project: str | None = None) -> Iterator[SourceRow]:
+    """One SourceRow per non-blank line; with `from_project`, only that project's records."""
+    for number, raw in enumerate(lines, start=1):
+        where = f"line {number}"
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield SourceRow(where, error=RowError(where, "bad JSON", "not UTF-8 text"))
+            continue
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            problem = f"not valid JSON ({error.msg}, column {error.colno})"
+            yield SourceRow(where, error=RowError(where, "bad JSON", problem))
+            continue
+        if not isinstance(data, dict):
+            yield SourceRow(where, error=RowError(where, "bad JSON", "not a JSON object"))
+            continue
+        if from_project is not None and data.get("project_id") != from_project:
+            continue
+        kind = data.get("kind")
+        if kind not in BY_PATH:
+            detail = f"unknown kind {kind!r}" if "kind" in data else "no `kind`"
+            problem = f"{detail}; expected one of {', '.join(BY_PATH)}"
+            yield SourceRow(where, error=RowError(where, "unknown kind", problem))
+            continue
+        yield SourceRow(where, kind=kind, key=jsonl_key(kind, data), text=text)
+
+
+def jsonl_key(kind: str, data: dict[str, Any]) -> str:
+    """A record's idempotency key: its `import_key`; else its project and id as an export names them;
+    else its id; else a hash of its content."""
+    if isinstance(data.get("import_key"), str) and data["import_key"]:
+        return data["import_key"]
+    if data.get("id") is not None:
+        project = data.get("project_id")
+        return f"alma:{project}:{kind}:{data['id']}" if project else f"jsonl:{kind}:{data['id']}"
+    content = {name: value for name, value in data.items() if name not in _NOT_CONTENT}
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return f"jsonl:sha256:{digest}"

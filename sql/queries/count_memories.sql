@@ -1,4 +1,0 @@
--- How many memories a project holds, all kinds together.
--- $1 project_id
--- Returns one bigint.
-SELECT count(*) FROM memory_items WHERE project_id = $1;

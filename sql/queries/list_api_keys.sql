@@ -1,7 +1,0 @@
--- The keys of a project, newest first, without their hashes.
--- $1 project_id
--- Returns key_id, prefix, role, agent, name, created_at, last_used_at, revoked_at.
-SELECT key_id, prefix, role, agent, name, created_at, last_used_at, revoked_at
-FROM api_keys
-WHERE project_id = $1
-ORDER BY created_at DESC, key_id DESC;

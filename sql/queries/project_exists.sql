@@ -1,4 +1,0 @@
--- Whether a project has been created (by applying a config).
--- $1 project_id
--- Returns one boolean.
-SELECT EXISTS (SELECT FROM projects WHERE project_id = $1);
