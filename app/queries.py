@@ -141,8 +141,13 @@ class Queries:
 queries = Queries(SQL_DIR / "queries")
 
 
+_INCLUDE = re.compile(r"^-- include: ([a-z0-9_]+)$", re.M)
+
+
 @cache
 def schema_sql(revision: str, down: bool = False) -> str:
-    """The SQL of one schema revision (or of its undoing)."""
+    """The SQL of one schema revision (or of its undoing). A line `-- include: name` stands for
+    sql/schema/parts/name.sql: a definition one revision makes and another's undoing restores, written once."""
     suffix = ".down.sql" if down else ".sql"
-    return (SQL_DIR / "schema" / f"{revision}{suffix}").read_text()
+    text = (SQL_DIR / "schema" / f"{revision}{suffix}").read_text()
+    return _INCLUDE.sub(lambda match: (SQL_DIR / "schema" / "parts" / f"{match.group(1)}.sql").read_text(), text)

@@ -1,6 +1,6 @@
 """How a retrieve ranks memories: the weights of memory_score(), and when the nearest-neighbour index is used.
 
-Not here: the ranking itself, which `sql/queries/retrieve.sql` does in the database.
+Not here: the ranking itself, which `sql/queries/memories/retrieve.sql` does in the database.
 """
 
 from dataclasses import dataclass, replace

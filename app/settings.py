@@ -93,8 +93,15 @@ class Settings(BaseSettings):
 
     @property
     def ranking(self) -> Ranking:
-        return Ranking(self.rank_similarity, self.rank_recency, self.rank_success, self.rank_confidence,
-                       self.recency_half_life_days, self.ann_candidates, self.ann_from_visible)  # fmt: skip
+        return Ranking(
+            self.rank_similarity,
+            self.rank_recency,
+            self.rank_success,
+            self.rank_confidence,
+            self.recency_half_life_days,
+            self.ann_candidates,
+            self.ann_from_visible,
+        )
 
     @property
     def loopback_only(self) -> bool:

@@ -29,8 +29,10 @@ def encode(host: str, path: str, body: dict) -> bytes:
     payload = json.dumps(body, separators=(",", ":")).encode()
     key = os.environ.get("ALMA_API_KEY")
     authorization = f"Authorization: Bearer {key}\r\n" if key else ""
-    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n{authorization}"
-            f"Content-Length: {len(payload)}\r\n\r\n")  # fmt: skip
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n{authorization}"
+        f"Content-Length: {len(payload)}\r\n\r\n"
+    )
     return head.encode() + payload
 
 

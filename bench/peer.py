@@ -47,8 +47,12 @@ PEER_DATABASE = "alma_peer"
 SAVE_BATCH = 5_000
 WARM_UP = 20
 RESULT_KINDS = ("heuristics", "outcomes", "domain_knowledge", "anti_patterns")
-WORKLOAD_KIND = {"heuristics": "heuristics", "outcomes": "outcomes", "domain_knowledge": "domain-knowledge",
-                 "anti_patterns": "anti-patterns"}  # fmt: skip
+WORKLOAD_KIND = {
+    "heuristics": "heuristics",
+    "outcomes": "outcomes",
+    "domain_knowledge": "domain-knowledge",
+    "anti_patterns": "anti-patterns",
+}
 RANK_WEIGHTS = (0.7, 0.1, 0.1, 0.1)  # ours: similarity, recency, success, confidence
 MISMATCHES_KEPT = 20
 
@@ -121,9 +125,22 @@ def peer_modules() -> SimpleNamespace:
         raise RuntimeError(f"{PEER} {PEER_VERSION} is not importable ({error}). Install it: {install}") from error
     if getattr(alma, "__version__", None) != PEER_VERSION:
         raise RuntimeError(f"`alma` here is {alma.__file__}, not {PEER} {PEER_VERSION}. Install it: {install}")
-    return SimpleNamespace(**{cls.__name__: cls for cls in (
-        RetrievalEngine, ScoringWeights, PostgreSQLStorage, AntiPattern, DomainKnowledge, Heuristic, MemoryScope,
-        Outcome, UserPreference)})  # fmt: skip
+    return SimpleNamespace(
+        **{
+            cls.__name__: cls
+            for cls in (
+                RetrievalEngine,
+                ScoringWeights,
+                PostgreSQLStorage,
+                AntiPattern,
+                DomainKnowledge,
+                Heuristic,
+                MemoryScope,
+                Outcome,
+                UserPreference,
+            )
+        }
+    )
 
 
 def storage_arguments(server_url: str, database: str) -> dict[str, Any]:
@@ -148,33 +165,75 @@ def recreate_database(server_url: str, create: bool = True) -> None:
 
 def open_storage(peer: SimpleNamespace, server_url: str, dim: int, pool_size: int = 10) -> Any:
     """alma-memory's PostgreSQL storage in PEER_DATABASE; opening it creates its schema where missing."""
-    return peer.PostgreSQLStorage(**storage_arguments(server_url, PEER_DATABASE), embedding_dim=dim,
-                                  pool_size=pool_size, auto_migrate=False)  # fmt: skip
+    return peer.PostgreSQLStorage(
+        **storage_arguments(server_url, PEER_DATABASE), embedding_dim=dim, pool_size=pool_size, auto_migrate=False
+    )
 
 
 def peer_memory(peer: SimpleNamespace, memory: Memory, memory_id: str, now: datetime) -> Any:
     """The memory as alma-memory's type of its kind, with the same vector and bench/run.py's field values."""
     m, vector = memory, memory.vector.tolist()
     if m.kind == "outcomes":
-        return peer.Outcome(id=memory_id, agent=m.agent, project_id=m.project_id, task_type="general",
-                            task_description=m.text, success=m.success, strategy_used=m.strategy, timestamp=now,
-                            embedding=vector)  # fmt: skip
+        return peer.Outcome(
+            id=memory_id,
+            agent=m.agent,
+            project_id=m.project_id,
+            task_type="general",
+            task_description=m.text,
+            success=m.success,
+            strategy_used=m.strategy,
+            timestamp=now,
+            embedding=vector,
+        )
     if m.kind == "heuristics":
         occurrences = 3 + int(m.confidence * 10)
-        return peer.Heuristic(id=memory_id, agent=m.agent, project_id=m.project_id, condition=m.text,
-                              strategy=m.strategy, confidence=m.confidence, occurrence_count=occurrences,
-                              success_count=round(occurrences * m.confidence), last_validated=now, created_at=now,
-                              embedding=vector)  # fmt: skip
+        return peer.Heuristic(
+            id=memory_id,
+            agent=m.agent,
+            project_id=m.project_id,
+            condition=m.text,
+            strategy=m.strategy,
+            confidence=m.confidence,
+            occurrence_count=occurrences,
+            success_count=round(occurrences * m.confidence),
+            last_validated=now,
+            created_at=now,
+            embedding=vector,
+        )
     if m.kind == "domain-knowledge":
-        return peer.DomainKnowledge(id=memory_id, agent=m.agent, project_id=m.project_id, domain="engineering",
-                                    fact=m.text, source="benchmark", confidence=m.confidence, last_verified=now,
-                                    embedding=vector)  # fmt: skip
+        return peer.DomainKnowledge(
+            id=memory_id,
+            agent=m.agent,
+            project_id=m.project_id,
+            domain="engineering",
+            fact=m.text,
+            source="benchmark",
+            confidence=m.confidence,
+            last_verified=now,
+            embedding=vector,
+        )
     if m.kind == "anti-patterns":
-        return peer.AntiPattern(id=memory_id, agent=m.agent, project_id=m.project_id, pattern=m.text,
-                                why_bad=m.strategy, better_alternative="", occurrence_count=1, last_seen=now,
-                                created_at=now, embedding=vector)  # fmt: skip
-    return peer.UserPreference(id=memory_id, user_id=m.user_id or "", category="style", preference=m.text,
-                               source="benchmark", confidence=m.confidence, timestamp=now)  # fmt: skip
+        return peer.AntiPattern(
+            id=memory_id,
+            agent=m.agent,
+            project_id=m.project_id,
+            pattern=m.text,
+            why_bad=m.strategy,
+            better_alternative="",
+            occurrence_count=1,
+            last_seen=now,
+            created_at=now,
+            embedding=vector,
+        )
+    return peer.UserPreference(
+        id=memory_id,
+        user_id=m.user_id or "",
+        category="style",
+        preference=m.text,
+        source="benchmark",
+        confidence=m.confidence,
+        timestamp=now,
+    )
 
 
 @contextmanager
@@ -197,8 +256,11 @@ def save(peer: SimpleNamespace, storage: Any, workload: Workload) -> None:
     by_kind: dict[str, list[tuple[int, Memory]]] = {}
     for index, memory in enumerate(workload.memories):
         by_kind.setdefault(memory.kind, []).append((index, memory))
-    batch_save = {"outcomes": storage.save_outcomes, "heuristics": storage.save_heuristics,
-                  "domain-knowledge": storage.save_domain_knowledge_batch}  # fmt: skip
+    batch_save = {
+        "outcomes": storage.save_outcomes,
+        "heuristics": storage.save_heuristics,
+        "domain-knowledge": storage.save_domain_knowledge_batch,
+    }
     single_save = {"anti-patterns": storage.save_anti_pattern, "preferences": storage.save_user_preference}
     with connection_executemany(), Progress(console=Console(stderr=True)) as progress:
         task = progress.add_task(f"{PEER} save", total=len(workload.memories))
@@ -248,8 +310,13 @@ def scope_for(peer: SimpleNamespace, workload: Workload, query: Query, declared:
         sources = list(spec.inherit_from)
     else:
         sources = sorted(workload.permitted_sources(query.project_id, query.reader) - {query.reader})
-    return peer.MemoryScope(agent_name=query.reader, can_learn=[], cannot_learn=[], share_with=list(spec.share_with),
-                            inherit_from=sources or [query.reader])  # fmt: skip
+    return peer.MemoryScope(
+        agent_name=query.reader,
+        can_learn=[],
+        cannot_learn=[],
+        share_with=list(spec.share_with),
+        inherit_from=sources or [query.reader],
+    )
 
 
 def check(workload: Workload, query: Query, result: Any, top_k: int, available: dict) -> list[dict]:
@@ -263,13 +330,29 @@ def check(workload: Workload, query: Query, result: Any, top_k: int, available: 
         for item in items:
             origin = workload.memories[int(item.id[1:])]
             if origin.project_id != query.project_id or origin.agent not in permitted:
-                problems.append({"problem": "not permitted", "project_id": query.project_id, "reader": query.reader,
-                                 "kind": kind, "id": item.id, "from_project": origin.project_id,
-                                 "from_agent": origin.agent})  # fmt: skip
+                problems.append(
+                    {
+                        "problem": "not permitted",
+                        "project_id": query.project_id,
+                        "reader": query.reader,
+                        "kind": kind,
+                        "id": item.id,
+                        "from_project": origin.project_id,
+                        "from_agent": origin.agent,
+                    }
+                )
         expected = min(top_k, available.get((query.project_id, query.reader, WORKLOAD_KIND[kind]), 0))
         if len(items) < expected:
-            problems.append({"problem": "too few", "project_id": query.project_id, "reader": query.reader,
-                             "kind": kind, "returned": len(items), "expected": expected})  # fmt: skip
+            problems.append(
+                {
+                    "problem": "too few",
+                    "project_id": query.project_id,
+                    "reader": query.reader,
+                    "kind": kind,
+                    "returned": len(items),
+                    "expected": expected,
+                }
+            )
     return problems
 
 
@@ -306,11 +389,12 @@ def available_counts(workload: Workload, queries: list[Query]) -> dict[tuple[str
         key = (memory.project_id, memory.agent, memory.kind)
         owned[key] = owned.get(key, 0) + 1
     return {
-        (q.project_id, q.reader, kind): sum(owned.get((q.project_id, source, kind), 0)
-                                            for source in workload.permitted_sources(q.project_id, q.reader))
+        (q.project_id, q.reader, kind): sum(
+            owned.get((q.project_id, source, kind), 0) for source in workload.permitted_sources(q.project_id, q.reader)
+        )
         for q in queries
         for kind in WORKLOAD_KIND.values()
-    }  # fmt: skip
+    }
 
 
 def measure_peer(server_url: str, workload: Workload, queries: list[Query], top_k: int = 10) -> dict:
@@ -324,15 +408,23 @@ def measure_peer(server_url: str, workload: Workload, queries: list[Query], top_
         load_seconds = time.perf_counter() - started
         storage = open_storage(peer, server_url, workload.dim, pool_size=1)  # sequential retrieves use one
         try:
-            engine = peer.RetrievalEngine(storage, enable_cache=False,
-                                          scoring_weights=peer.ScoringWeights(*RANK_WEIGHTS))  # fmt: skip
+            engine = peer.RetrievalEngine(
+                storage, enable_cache=False, scoring_weights=peer.ScoringWeights(*RANK_WEIGHTS)
+            )
             embedder = QueryVector(workload.dim)
             engine._embedder = embedder  # retrieve() embeds through this attribute, built lazily when unset
 
             def retrieve(query: Query, vector: list[float], scope: Any) -> Any:
                 embedder.vector = vector
-                return engine.retrieve(query=query.text, agent=query.reader, project_id=query.project_id,
-                                       top_k=top_k, scope=scope, bypass_cache=True, include_shared=True)  # fmt: skip
+                return engine.retrieve(
+                    query=query.text,
+                    agent=query.reader,
+                    project_id=query.project_id,
+                    top_k=top_k,
+                    scope=scope,
+                    bypass_cache=True,
+                    include_shared=True,
+                )
 
             asked = [(query, query.vector.tolist(), scope_for(peer, workload, query)) for query in queries]
             alone = sum(1 for q in queries if workload.permitted_sources(q.project_id, q.reader) == {q.reader})

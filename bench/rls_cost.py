@@ -50,10 +50,18 @@ async def load(url: str, memories_per_agent: int) -> None:
             for a in range(AGENTS):
                 readers = [f"agent-{(a + step) % AGENTS}" for step in (1, 2)]
                 sources = [f"agent-{(a - step) % AGENTS}" for step in (1, 2)]
-                await connection.execute(*queries.projects.upsert_agent(
-                    project_id=project, name=f"agent-{a}", domain=None, can_learn=[], cannot_learn=[],
-                    share_with=readers, inherit_from=sources, min_occurrences_for_heuristic=3,
-                ))  # fmt: skip
+                await connection.execute(
+                    *queries.projects.upsert_agent(
+                        project_id=project,
+                        name=f"agent-{a}",
+                        domain=None,
+                        can_learn=[],
+                        cannot_learn=[],
+                        share_with=readers,
+                        inherit_from=sources,
+                        min_occurrences_for_heuristic=3,
+                    )
+                )
             await connection.fetchrow(*queries.projects.rebuild_grants(project_id=project, listed=0))
             records = [
                 (project, f"agent-{a}", f"task {n}", True, f"strategy {n}", vector, vector)
@@ -89,8 +97,10 @@ async def measure(url: str, mode: str, requests: int, concurrency: int) -> dict:
     rng = random.Random(11)
     pool = await open_pool(url, concurrency, concurrency)
     weights = Ranking().parameters()
-    jobs = [(f"project-{rng.randrange(PROJECTS)}", f"agent-{rng.randrange(AGENTS)}", unit_vector(rng))
-            for _ in range(requests)]  # fmt: skip
+    jobs = [
+        (f"project-{rng.randrange(PROJECTS)}", f"agent-{rng.randrange(AGENTS)}", unit_vector(rng))
+        for _ in range(requests)
+    ]
     latencies: list[float] = []
     leaks = 0
 
@@ -98,8 +108,15 @@ async def measure(url: str, mode: str, requests: int, concurrency: int) -> dict:
         nonlocal leaks
         started = time.perf_counter()
         async with pool.acquire() as connection:
-            args = queries.memories.retrieve(weights, project_id=project, reader=reader, query_vector=vector, top_k=10,
-                                             include_shared=True, user_id=None)[1:]  # fmt: skip
+            args = queries.memories.retrieve(
+                weights,
+                project_id=project,
+                reader=reader,
+                query_vector=vector,
+                top_k=10,
+                include_shared=True,
+                user_id=None,
+            )[1:]
             if mode == "app-filter":
                 row = await connection.fetchrow(queries.memories.retrieve.sql, *args)
             elif mode == "rls-local":
@@ -152,8 +169,10 @@ async def main(requests: int, concurrency: int, memories_per_agent: int) -> None
     print(f"{'mode':<12} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs app-filter':>14}")
     for result in results:
         result["throughput_vs_app_filter"] = round(result["requests_per_second"] / base, 3)
-        print(f"{result['mode']:<12} {result['requests_per_second']:>8} {result['p50_ms']:>8} "
-              f"{result['p95_ms']:>8} {result['throughput_vs_app_filter']:>14}")  # fmt: skip
+        print(
+            f"{result['mode']:<12} {result['requests_per_second']:>8} {result['p50_ms']:>8} "
+            f"{result['p95_ms']:>8} {result['throughput_vs_app_filter']:>14}"
+        )
     out = Path(__file__).parent / "results" / f"rls_cost_{memories_per_agent}.json"
     out.parent.mkdir(exist_ok=True)
     summary = {"requests": requests, "concurrency": concurrency, "memories_per_agent": memories_per_agent}

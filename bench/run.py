@@ -41,14 +41,28 @@ COPY_BATCH = 20_000
 
 COLUMNS = {
     "outcomes": ["project_id", "agent", "task", "success", "strategy_used", "embedding", "strategy_embedding"],
-    "heuristics": ["project_id", "agent", "condition", "strategy", "confidence", "occurrence_count",
-                   "success_count", "embedding", "strategy_embedding"],
+    "heuristics": [
+        "project_id",
+        "agent",
+        "condition",
+        "strategy",
+        "confidence",
+        "occurrence_count",
+        "success_count",
+        "embedding",
+        "strategy_embedding",
+    ],
     "domain-knowledge": ["project_id", "agent", "domain", "fact", "confidence", "embedding"],
     "anti-patterns": ["project_id", "agent", "pattern", "why_bad", "embedding", "pattern_embedding"],
     "preferences": ["project_id", "user_id", "agent", "category", "preference", "embedding"],
-}  # fmt: skip
-TABLES = {"outcomes": "outcomes", "heuristics": "heuristics", "domain-knowledge": "domain_knowledge",
-          "anti-patterns": "anti_patterns", "preferences": "preferences"}  # fmt: skip
+}
+TABLES = {
+    "outcomes": "outcomes",
+    "heuristics": "heuristics",
+    "domain-knowledge": "domain_knowledge",
+    "anti-patterns": "anti_patterns",
+    "preferences": "preferences",
+}
 
 
 def record(memory: Memory) -> tuple:
@@ -58,8 +72,17 @@ def record(memory: Memory) -> tuple:
         return (m.project_id, m.agent, m.text, m.success, m.strategy, m.vector, m.vector)
     if m.kind == "heuristics":
         occurrences = 3 + int(m.confidence * 10)
-        return (m.project_id, m.agent, m.text, m.strategy, m.confidence, occurrences,
-                round(occurrences * m.confidence), m.vector, m.vector)  # fmt: skip
+        return (
+            m.project_id,
+            m.agent,
+            m.text,
+            m.strategy,
+            m.confidence,
+            occurrences,
+            round(occurrences * m.confidence),
+            m.vector,
+            m.vector,
+        )
     if m.kind == "domain-knowledge":
         return (m.project_id, m.agent, "engineering", m.text, m.confidence, m.vector)
     if m.kind == "anti-patterns":
@@ -67,8 +90,13 @@ def record(memory: Memory) -> tuple:
     return (m.project_id, m.user_id, m.agent, "style", m.text, m.vector)
 
 
-NEAREST_INDEXES = ["outcomes_nearest", "heuristics_nearest", "domain_knowledge_nearest", "anti_patterns_nearest",
-                   "preferences_nearest"]  # fmt: skip
+NEAREST_INDEXES = [
+    "outcomes_nearest",
+    "heuristics_nearest",
+    "domain_knowledge_nearest",
+    "anti_patterns_nearest",
+    "preferences_nearest",
+]
 
 
 async def build_nearest_indexes(pool: asyncpg.Pool, dim: int) -> float:
@@ -136,8 +164,15 @@ async def statement_latencies(
 
 def retrieve(query: Query, ranking: Ranking, top_k: int) -> tuple:
     """The retrieval statement and its arguments for one query."""
-    return sql.memories.retrieve(ranking.parameters(), project_id=query.project_id, reader=query.reader,
-                                 query_vector=query.vector, top_k=top_k, include_shared=True, user_id=None)  # fmt: skip
+    return sql.memories.retrieve(
+        ranking.parameters(),
+        project_id=query.project_id,
+        reader=query.reader,
+        query_vector=query.vector,
+        top_k=top_k,
+        include_shared=True,
+        user_id=None,
+    )
 
 
 def recall(truth: list[list[int]], found: list[list[int]]) -> float:
@@ -157,7 +192,7 @@ async def visible_counts(pool: asyncpg.Pool, asked: list[Query]) -> list[int]:
                 query.reader,
             )
         )
-    return counts  # fmt: skip
+    return counts
 
 
 async def explain(pool: asyncpg.Pool, query: Query) -> str:
@@ -175,8 +210,9 @@ async def scaling_curves(pool: asyncpg.Pool, dim: int, visible_sizes: list[int],
     rng = np.random.default_rng(3)
     repository = ProjectRepository(pool, sql)
     sources = [f"source_{n:02d}" for n in range(max(source_counts))]
-    lines = ["agents:"] + [f"  {s}:\n    share_with: [{', '.join(f'reader_{k}' for k in source_counts)}]"
-                           for s in sources]  # fmt: skip
+    lines = ["agents:"] + [
+        f"  {s}:\n    share_with: [{', '.join(f'reader_{k}' for k in source_counts)}]" for s in sources
+    ]
     lines += [f"  reader_{k}:\n    inherit_from: [{', '.join(sources[:k])}]" for k in source_counts]
     lines += [f"  owner_{v}:" for v in visible_sizes]
     await repository.apply_config("scaling", parse_config_text("\n".join(lines) + "\n"))
@@ -202,8 +238,13 @@ async def scaling_curves(pool: asyncpg.Pool, dim: int, visible_sizes: list[int],
     await build_nearest_indexes(pool, dim)
     probes = vectors(60, spread=0.5)
     approximate = Ranking(approximate_from=1)
-    curves: dict[str, dict] = {"p50_ms_by_sources": {}, "p50_ms_by_visible": {}, "exact_p50_ms_by_visible": {},
-                               "hnsw_p50_ms_by_visible": {}, "hnsw_recall_at_10_by_visible": {}}  # fmt: skip
+    curves: dict[str, dict] = {
+        "p50_ms_by_sources": {},
+        "p50_ms_by_visible": {},
+        "exact_p50_ms_by_visible": {},
+        "hnsw_p50_ms_by_visible": {},
+        "hnsw_recall_at_10_by_visible": {},
+    }
     for k in source_counts:
         asked = [Query("scaling", f"reader_{k}", v, "") for v in probes]
         curves["p50_ms_by_sources"][k] = summary((await statement_latencies(pool, asked))[0])["p50_ms"]
@@ -228,27 +269,46 @@ def plot(curves: dict, path: Path) -> None:
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     sources = curves["p50_ms_by_sources"]
     left.plot(list(sources), list(sources.values()), marker="o")
-    left.set(title="Retrieval statement p50 vs granted sources\n(100 memories each)", xlabel="granted sources",
-             ylabel="p50 (ms)")  # fmt: skip
-    for key, label in (("exact_p50_ms_by_visible", "exact ranking"), ("hnsw_p50_ms_by_visible", "HNSW candidates"),
-                       ("p50_ms_by_visible", "service's choice")):  # fmt: skip
+    left.set(
+        title="Retrieval statement p50 vs granted sources\n(100 memories each)",
+        xlabel="granted sources",
+        ylabel="p50 (ms)",
+    )
+    for key, label in (
+        ("exact_p50_ms_by_visible", "exact ranking"),
+        ("hnsw_p50_ms_by_visible", "HNSW candidates"),
+        ("p50_ms_by_visible", "service's choice"),
+    ):
         visible = curves[key]
         right.plot(list(visible), list(visible.values()), marker="o", label=label)
     right.legend()
-    right.set(title="Retrieval statement p50 vs visible memories", xlabel="memories the reader may see",
-              ylabel="p50 (ms)", xscale="log", yscale="log")  # fmt: skip
+    right.set(
+        title="Retrieval statement p50 vs visible memories",
+        xlabel="memories the reader may see",
+        ylabel="p50 (ms)",
+        xscale="log",
+        yscale="log",
+    )
     figure.tight_layout()
     figure.savefig(path, dpi=110)
 
 
 def serve(data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
     """`alma serve` on the benchmark's embedded database (open: loopback, embedded)."""
-    environment = {**os.environ, "ALMA_DATA_DIR": str(data_dir), "ALMA_PORT": str(port), "ALMA_EMBEDDER": "hashing",
-                   "ALMA_LOG_LEVEL": "WARNING", "ALMA_EMBEDDING_DIM": "384", "ALMA_WORKERS": str(workers)}  # fmt: skip
+    environment = {
+        **os.environ,
+        "ALMA_DATA_DIR": str(data_dir),
+        "ALMA_PORT": str(port),
+        "ALMA_EMBEDDER": "hashing",
+        "ALMA_LOG_LEVEL": "WARNING",
+        "ALMA_EMBEDDING_DIM": "384",
+        "ALMA_WORKERS": str(workers),
+    }
     environment.pop("ALMA_DATABASE_URL", None)
     alma = Path(sys.executable).parent / "alma"
-    process = subprocess.Popen([str(alma), "serve"], env=environment, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [str(alma), "serve"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     import httpx
 
     for _ in range(600):
@@ -263,8 +323,19 @@ def serve(data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
 def http_load(port: int, concurrency: int, seconds: float, requests: list) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(requests, handle)
-    output = subprocess.run([sys.executable, str(BENCH / "load.py"), f"http://127.0.0.1:{port}", str(concurrency),
-                             str(seconds), handle.name], capture_output=True, text=True, check=True)  # fmt: skip
+    output = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "load.py"),
+            f"http://127.0.0.1:{port}",
+            str(concurrency),
+            str(seconds),
+            handle.name,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     os.unlink(handle.name)
     return json.loads(output.stdout)
 
@@ -315,8 +386,12 @@ def config_apply_seconds(port: int) -> float:
     timings = []
     for attempt in range(3):
         started = time.perf_counter()
-        response = httpx.put(f"http://127.0.0.1:{port}/v1/projects/big-{attempt}/config", content=body,
-                             headers={"content-type": "application/yaml"}, timeout=120)  # fmt: skip
+        response = httpx.put(
+            f"http://127.0.0.1:{port}/v1/projects/big-{attempt}/config",
+            content=body,
+            headers={"content-type": "application/yaml"},
+            timeout=120,
+        )
         response.raise_for_status()
         timings.append(time.perf_counter() - started)
     return round(statistics.median(timings), 3)
@@ -325,8 +400,11 @@ def config_apply_seconds(port: int) -> float:
 async def main(arguments: argparse.Namespace) -> None:
     out = Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
-    results: dict = {"size": arguments.size, "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                     f"{platform.system()} {platform.release()}, Python {platform.python_version()}"}  # fmt: skip
+    results: dict = {
+        "size": arguments.size,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}",
+    }
     print(f"generating {arguments.size:,} memories ...", file=sys.stderr)
     workload = generate(arguments.size)
     asked = queries(workload, arguments.queries)
@@ -349,14 +427,29 @@ async def main(arguments: argparse.Namespace) -> None:
         port = 8800 + arguments.size % 97
         service = await asyncio.to_thread(serve, Path(data_dir), port)
         try:
-            retrieve_requests = [[f"/v1/projects/{q.project_id}/retrieve", {"agent": q.reader, "query": q.text,
-                                  "top_k": 10, "embedding": [float(x) for x in q.vector]}] for q in asked]  # fmt: skip
-            results["http_retrieve"] = [await asyncio.to_thread(http_load, port, c, arguments.seconds,
-                                        retrieve_requests) for c in (1, 16, 64)]  # fmt: skip
-            learn_requests = [[f"/v1/projects/{project}/learn", {"agent": agent.name, "task": f"bench task {n}",
-                               "outcome": "success", "strategy_used": f"strategy {n % 5}"}]
-                              for n, (project, agents) in enumerate(workload.projects.items())
-                              for agent in agents]  # fmt: skip
+            retrieve_requests = [
+                [
+                    f"/v1/projects/{q.project_id}/retrieve",
+                    {"agent": q.reader, "query": q.text, "top_k": 10, "embedding": [float(x) for x in q.vector]},
+                ]
+                for q in asked
+            ]
+            results["http_retrieve"] = [
+                await asyncio.to_thread(http_load, port, c, arguments.seconds, retrieve_requests) for c in (1, 16, 64)
+            ]
+            learn_requests = [
+                [
+                    f"/v1/projects/{project}/learn",
+                    {
+                        "agent": agent.name,
+                        "task": f"bench task {n}",
+                        "outcome": "success",
+                        "strategy_used": f"strategy {n % 5}",
+                    },
+                ]
+                for n, (project, agents) in enumerate(workload.projects.items())
+                for agent in agents
+            ]
             results["http_learn"] = await asyncio.to_thread(http_load, port, 16, arguments.seconds, learn_requests)
             results["config_apply_1000_agents_seconds"] = await asyncio.to_thread(config_apply_seconds, port)
             results["service_peak_rss_mb"] = peak_rss_mb(service.pid)
@@ -365,8 +458,9 @@ async def main(arguments: argparse.Namespace) -> None:
             service.wait(timeout=60)
         service = await asyncio.to_thread(serve, Path(data_dir), port, 2)
         try:
-            results["http_retrieve_2_workers"] = [await asyncio.to_thread(http_load, port, c, arguments.seconds,
-                                                  retrieve_requests) for c in (16, 64)]  # fmt: skip
+            results["http_retrieve_2_workers"] = [
+                await asyncio.to_thread(http_load, port, c, arguments.seconds, retrieve_requests) for c in (16, 64)
+            ]
         finally:
             service.terminate()
             service.wait(timeout=60)
@@ -393,49 +487,74 @@ async def main(arguments: argparse.Namespace) -> None:
 
 
 def markdown(r: dict) -> str:
-    lines = [f"## {r['size']:,} memories — {r['machine']}", "",
-             f"Load: {r['load_seconds']} s. Visible memories per reader: median {r['visible_memories']['median']:,},"
-             f" max {r['visible_memories']['max']:,}.", "",
-             "| measure | p50 ms | p95 ms | p99 ms | req/s |", "|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        f"## {r['size']:,} memories — {r['machine']}",
+        "",
+        f"Load: {r['load_seconds']} s. Visible memories per reader: median {r['visible_memories']['median']:,},"
+        f" max {r['visible_memories']['max']:,}.",
+        "",
+        "| measure | p50 ms | p95 ms | p99 ms | req/s |",
+        "|---|---|---|---|---|",
+    ]
     lines.insert(3, f"Retrieval statement recall@10 against exact ranking: {r['statement_recall_at_10']}.")
     s = r["statement_all"]
     lines.append(f"| retrieval statement, all readers | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} | |")
     if small := r.get("statement_visible_le_5000"):
-        lines.append(f"| retrieval statement, readers seeing ≤ 5,000 | {small['p50_ms']} | {small['p95_ms']} | "
-                     f"{small['p99_ms']} | |")  # fmt: skip
+        lines.append(
+            f"| retrieval statement, readers seeing ≤ 5,000 | {small['p50_ms']} | {small['p95_ms']} | "
+            f"{small['p99_ms']} | |"
+        )
     for h in r["http_retrieve"]:
-        lines.append(f"| HTTP retrieve, concurrency {h['concurrency']} | {h['p50_ms']} | {h['p95_ms']} | "
-                     f"{h['p99_ms']} | {h['requests_per_second']} |")  # fmt: skip
+        lines.append(
+            f"| HTTP retrieve, concurrency {h['concurrency']} | {h['p50_ms']} | {h['p95_ms']} | "
+            f"{h['p99_ms']} | {h['requests_per_second']} |"
+        )
     for h in r.get("http_retrieve_2_workers", []):
-        lines.append(f"| HTTP retrieve, 2 workers, concurrency {h['concurrency']} | {h['p50_ms']} | {h['p95_ms']} | "
-                     f"{h['p99_ms']} | {h['requests_per_second']} |")  # fmt: skip
+        lines.append(
+            f"| HTTP retrieve, 2 workers, concurrency {h['concurrency']} | {h['p50_ms']} | {h['p95_ms']} | "
+            f"{h['p99_ms']} | {h['requests_per_second']} |"
+        )
     learn = r["http_learn"]
-    lines.append(f"| HTTP learn, concurrency 16 | {learn['p50_ms']} | {learn['p95_ms']} | {learn['p99_ms']} | "
-                 f"{learn['requests_per_second']} |")  # fmt: skip
+    lines.append(
+        f"| HTTP learn, concurrency 16 | {learn['p50_ms']} | {learn['p95_ms']} | {learn['p99_ms']} | "
+        f"{learn['requests_per_second']} |"
+    )
     if peer := r.get("peer"):
-        lines.append(f"| alma-memory 0.11.0 retrieve (PostgreSQL) | {peer['p50_ms']} | {peer['p95_ms']} | "
-                     f"{peer['p99_ms']} | |")  # fmt: skip
-    lines += ["", f"Config apply, 1,000 agents: {r['config_apply_1000_agents_seconds']} s. "
-              f"Service peak memory: {r['service_peak_rss_mb']} MB."]  # fmt: skip
+        lines.append(
+            f"| alma-memory 0.11.0 retrieve (PostgreSQL) | {peer['p50_ms']} | {peer['p95_ms']} | {peer['p99_ms']} | |"
+        )
+    lines += [
+        "",
+        f"Config apply, 1,000 agents: {r['config_apply_1000_agents_seconds']} s. "
+        f"Service peak memory: {r['service_peak_rss_mb']} MB.",
+    ]
     if embedding := r.get("embedding"):
-        lines += ["", f"Query embedding with the local model (all-MiniLM-L6-v2): p50 {embedding['model_p50_ms']} ms; "
-                  f"a repeated query from the cache: p50 {embedding['cached_p50_ms']} ms."]  # fmt: skip
+        lines += [
+            "",
+            f"Query embedding with the local model (all-MiniLM-L6-v2): p50 {embedding['model_p50_ms']} ms; "
+            f"a repeated query from the cache: p50 {embedding['cached_p50_ms']} ms.",
+        ]
     if peer := r.get("peer"):
-        lines += ["", f"alma-memory / ours, p50: {peer['ratio_p50_peer_over_ours_statement']}× (statement), "
-                  f"{peer['ratio_p50_peer_over_ours_http']}× (HTTP at concurrency 1). Permitted items only on both "
-                  f"sides: {peer.get('permitted_ok')}."]  # fmt: skip
+        lines += [
+            "",
+            f"alma-memory / ours, p50: {peer['ratio_p50_peer_over_ours_statement']}× (statement), "
+            f"{peer['ratio_p50_peer_over_ours_http']}× (HTTP at concurrency 1). Permitted items only on both "
+            f"sides: {peer.get('permitted_ok')}.",
+        ]
     curves = r["curves"]
-    lines += ["", "| granted sources (100 memories each) | " + " | ".join(map(str, curves["p50_ms_by_sources"])) + " |",
-              "|---" * (len(curves["p50_ms_by_sources"]) + 1) + "|",
-              "| statement p50 ms | " + " | ".join(map(str, curves["p50_ms_by_sources"].values())) + " |", "",
-              "| visible memories | " + " | ".join(f"{v:,}" for v in curves["p50_ms_by_visible"]) + " |",
-              "|---" * (len(curves["p50_ms_by_visible"]) + 1) + "|",
-              "| statement p50 ms, service's choice | " + " | ".join(map(str, curves["p50_ms_by_visible"].values()))
-              + " |",
-              "| exact ranking p50 ms | " + " | ".join(map(str, curves["exact_p50_ms_by_visible"].values())) + " |",
-              "| HNSW candidates p50 ms | " + " | ".join(map(str, curves["hnsw_p50_ms_by_visible"].values())) + " |",
-              "| HNSW recall@10 vs exact | " + " | ".join(map(str, curves["hnsw_recall_at_10_by_visible"].values()))
-              + " |"]  # fmt: skip
+    lines += [
+        "",
+        "| granted sources (100 memories each) | " + " | ".join(map(str, curves["p50_ms_by_sources"])) + " |",
+        "|---" * (len(curves["p50_ms_by_sources"]) + 1) + "|",
+        "| statement p50 ms | " + " | ".join(map(str, curves["p50_ms_by_sources"].values())) + " |",
+        "",
+        "| visible memories | " + " | ".join(f"{v:,}" for v in curves["p50_ms_by_visible"]) + " |",
+        "|---" * (len(curves["p50_ms_by_visible"]) + 1) + "|",
+        "| statement p50 ms, service's choice | " + " | ".join(map(str, curves["p50_ms_by_visible"].values())) + " |",
+        "| exact ranking p50 ms | " + " | ".join(map(str, curves["exact_p50_ms_by_visible"].values())) + " |",
+        "| HNSW candidates p50 ms | " + " | ".join(map(str, curves["hnsw_p50_ms_by_visible"].values())) + " |",
+        "| HNSW recall@10 vs exact | " + " | ".join(map(str, curves["hnsw_recall_at_10_by_visible"].values())) + " |",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -80,9 +80,15 @@ def big_config(base: str, key: str, agents: int) -> dict:
     listed = big.get("/v1/projects/mesh/agents")
     agents_seconds = time.perf_counter() - started
     assert listed.status_code == 200, listed.text[:500]
-    return {"config_bytes": len(text), "grants": applied.json()["grant_count"], "apply_seconds": round(apply_seconds, 3),
-            "graph_seconds": round(graph_seconds, 3), "graph_bytes": len(drawn.content),
-            "agents_seconds": round(agents_seconds, 3), "agents_bytes": len(listed.content)}  # fmt: skip
+    return {
+        "config_bytes": len(text),
+        "grants": applied.json()["grant_count"],
+        "apply_seconds": round(apply_seconds, 3),
+        "graph_seconds": round(graph_seconds, 3),
+        "graph_bytes": len(drawn.content),
+        "agents_seconds": round(agents_seconds, 3),
+        "agents_bytes": len(listed.content),
+    }
 
 
 def main() -> None:
@@ -96,11 +102,23 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="alma-bench-") as workdir:
         port = 18000 + os.getpid() % 1000
-        env = {**os.environ, "ALMA_DATA_DIR": f"{workdir}/data", "ALMA_PORT": str(port), "ALMA_EMBEDDER": "hashing",
-               "ALMA_REQUIRE_AUTH": "true", "ALMA_OPERATOR_KEY": OPERATOR, "ALMA_LOG_LEVEL": "WARNING"}  # fmt: skip
+        env = {
+            **os.environ,
+            "ALMA_DATA_DIR": f"{workdir}/data",
+            "ALMA_PORT": str(port),
+            "ALMA_EMBEDDER": "hashing",
+            "ALMA_REQUIRE_AUTH": "true",
+            "ALMA_OPERATOR_KEY": OPERATOR,
+            "ALMA_LOG_LEVEL": "WARNING",
+        }
         env.pop("ALMA_DATABASE_URL", None)
-        service = subprocess.Popen([str(Path(sys.executable).parent / "alma"), "serve"], env=env, cwd=workdir,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        service = subprocess.Popen(
+            [str(Path(sys.executable).parent / "alma"), "serve"],
+            env=env,
+            cwd=workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             figures = measure(base, options.agents, options.noisy_seconds)
@@ -113,8 +131,12 @@ def main() -> None:
 
 
 def summary(latencies: list[float]) -> dict:
-    return {"n": len(latencies), "p50_ms": round(statistics.median(latencies), 2),
-            "p99_ms": round(percentile(latencies, 0.99), 2), "max_ms": round(max(latencies), 2)}  # fmt: skip
+    return {
+        "n": len(latencies),
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
+        "max_ms": round(max(latencies), 2),
+    }
 
 
 def measure(base: str, agents: int, noisy_seconds: float) -> dict:
@@ -155,18 +177,35 @@ def measure(base: str, agents: int, noisy_seconds: float) -> dict:
     started = time.perf_counter()
     # from a process of its own, as the noisy tenant: receiving the graph's 80 MB here would hold this
     # process's GIL and count as the small tenant's latency
-    big = json.loads(subprocess.run([sys.executable, __file__, "--big-config", base, keys["mesh"], str(agents)],
-                                    capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    big = json.loads(
+        subprocess.run(
+            [sys.executable, __file__, "--big-config", base, keys["mesh"], str(agents)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     busy_end = time.perf_counter()
     time.sleep(1)
 
     noisy_started = time.perf_counter()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as requests:
-        json.dump([["/v1/projects/noisy-team/retrieve",
-                    {"agent": "junior_developer", "query": "Implement user authentication", "top_k": 5}]], requests)  # fmt: skip
-    noisy = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py"), base, "64", str(noisy_seconds), requests.name],
-                           env={**os.environ, "ALMA_API_KEY": keys["noisy-team"]}, capture_output=True, text=True,
-                           check=True)  # fmt: skip
+        json.dump(
+            [
+                [
+                    "/v1/projects/noisy-team/retrieve",
+                    {"agent": "junior_developer", "query": "Implement user authentication", "top_k": 5},
+                ]
+            ],
+            requests,
+        )
+    noisy = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "load.py"), base, "64", str(noisy_seconds), requests.name],
+        env={**os.environ, "ALMA_API_KEY": keys["noisy-team"]},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     noisy_end = time.perf_counter()
     time.sleep(0.5)
     neighbour.running = False

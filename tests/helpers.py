@@ -224,8 +224,11 @@ async def live_project(base: str, project: str = "my-team") -> AsyncIterator[htt
         created = await bootstrap.post("/v1/projects", json={"project_id": project}, headers=bearer(OPERATOR_KEY))
     assert created.status_code == 201, created.text
     client = httpx.AsyncClient(base_url=base, timeout=60, headers=bearer(created.json()["admin_key"]["key"]))
-    applied = await client.put(f"/v1/projects/{project}/config", content=guide_example().replace("my-team", project),
-                               headers={"content-type": "application/yaml"})  # fmt: skip
+    applied = await client.put(
+        f"/v1/projects/{project}/config",
+        content=guide_example().replace("my-team", project),
+        headers={"content-type": "application/yaml"},
+    )
     assert applied.status_code == 200, applied.text
     try:
         yield client

@@ -150,18 +150,29 @@ def test_serve_with_two_workers_shares_one_embedded_database_and_stops_it(tmp_pa
     port = free_port()
     environment = {key: value for key, value in os.environ.items() if key != "ALMA_DATABASE_URL"}
     environment.update(ALMA_DATA_DIR=str(tmp_path / "data"), ALMA_PORT=str(port), ALMA_EMBEDDER="hashing")
-    server = subprocess.Popen([ALMA, "serve", "--workers", "2"], env=environment, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT)  # fmt: skip
+    server = subprocess.Popen(
+        [ALMA, "serve", "--workers", "2"], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(server, base)
-        applied = httpx.put(f"{base}/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
-                            headers={"content-type": "application/yaml"})  # fmt: skip
+        applied = httpx.put(
+            f"{base}/v1/projects/my-team/config",
+            content=EXAMPLE_CONFIG.read_bytes(),
+            headers={"content-type": "application/yaml"},
+        )
         assert applied.status_code == 200
         with httpx.Client(base_url=base) as client:  # requests spread over both workers; all see one database
-            learned = [client.post("/v1/projects/my-team/learn", json={"agent": "tech_lead", "task": f"t{n}",
-                                   "outcome": "success", "strategy_used": "REST"}).status_code for n in range(20)]  # fmt: skip
-            counts = {client.get("/v1/projects/my-team/agents/tech_lead/stats").json()["own"]["outcomes"] for _ in range(10)}
+            learned = [
+                client.post(
+                    "/v1/projects/my-team/learn",
+                    json={"agent": "tech_lead", "task": f"t{n}", "outcome": "success", "strategy_used": "REST"},
+                ).status_code
+                for n in range(20)
+            ]
+            counts = {
+                client.get("/v1/projects/my-team/agents/tech_lead/stats").json()["own"]["outcomes"] for _ in range(10)
+            }
         assert learned == [201] * 20
         assert counts == {20}
     finally:

@@ -71,9 +71,7 @@ async def test_removing_an_agent_keeps_its_memories_for_when_it_returns(api: Api
     result = await api.apply(without_qa)
     assert result["removed"] == ["qa_engineer"]
     assert {"reader": "qa_engineer", "source": "tech_lead"} in result["grants_revoked"]
-    missing = await api.client.post(
-        "/v1/projects/my-team/retrieve", json={"agent": "qa_engineer", "query": "login"}
-    )
+    missing = await api.client.post("/v1/projects/my-team/retrieve", json={"agent": "qa_engineer", "query": "login"})
     assert missing.status_code == 404
 
     await api.apply(config)

@@ -94,11 +94,18 @@ async def test_an_empty_agents_section_removes_everything_only_when_allowed(api:
 
 
 async def test_unknown_keys_are_warnings_with_a_suggestion(api: Api):
-    text = guide_example("beside").replace("  storage: sqlite\n", "  storage: sqlite\n  projet_id: x\n  embedding_provider: local\n")
+    text = guide_example("beside").replace(
+        "  storage: sqlite\n", "  storage: sqlite\n  projet_id: x\n  embedding_provider: local\n"
+    )
     result = await api.apply(text + "serverurl: http://x\n")
-    assert "Unknown key `alma.projet_id` is ignored: this service does not use it. `projet_id`: did you mean `project_id`?" in result["warnings"]
+    assert (
+        "Unknown key `alma.projet_id` is ignored: this service does not use it. `projet_id`: did you mean `project_id`?"
+        in result["warnings"]
+    )
     assert "Unknown key `alma.embedding_provider` is ignored: this service does not use it." in result["warnings"]
-    assert any(warning.startswith("Unknown key `serverurl`") and "`server_url`" in warning for warning in result["warnings"])
+    assert any(
+        warning.startswith("Unknown key `serverurl`") and "`server_url`" in warning for warning in result["warnings"]
+    )
     assert result["created"] == GUIDE_AGENTS
 
 
@@ -124,9 +131,7 @@ async def agent_key(api: Api, agent: str) -> dict[str, str]:
     return bearer(response.json()["key"])
 
 
-async def test_removing_an_agent_revokes_its_keys_and_adding_it_again_does_not_revive_them(
-    api: Api, database_url: str
-):
+async def test_removing_an_agent_revokes_its_keys_and_adding_it_again_does_not_revive_them(api: Api, database_url: str):
     await api.apply(guide_example())
     qa = await agent_key(api, "qa_engineer")
     junior = await agent_key(api, "junior_developer")
@@ -148,7 +153,9 @@ async def test_removing_an_agent_revokes_its_keys_and_adding_it_again_does_not_r
     )
     assert still.status_code == 200, "keys of agents that stayed keep working"
     async with connected(database_url) as connection:
-        revoked = await connection.fetchval("SELECT count(*) FROM api_keys WHERE agent = 'qa_engineer' AND revoked_at IS NOT NULL")
+        revoked = await connection.fetchval(
+            "SELECT count(*) FROM api_keys WHERE agent = 'qa_engineer' AND revoked_at IS NOT NULL"
+        )
     assert revoked == 1
 
 

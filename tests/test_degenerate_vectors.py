@@ -55,9 +55,12 @@ async def test_a_degenerate_client_vector_is_422_on_every_path_and_nothing_is_st
 
 
 async def test_a_number_beyond_float_range_is_a_malformed_request(team: Api, database_url: str):
-    content = json.dumps({**WRITES[0][1], "embedding": "VECTOR"}).replace('"VECTOR"', "[1e400" + ", 0.0" * (DIM - 1) + "]")
-    response = await team.client.post("/v1/projects/my-team/learn", content=content,
-                                      headers={"content-type": "application/json"})  # fmt: skip
+    content = json.dumps({**WRITES[0][1], "embedding": "VECTOR"}).replace(
+        '"VECTOR"', "[1e400" + ", 0.0" * (DIM - 1) + "]"
+    )
+    response = await team.client.post(
+        "/v1/projects/my-team/learn", content=content, headers={"content-type": "application/json"}
+    )
     assert response.status_code == 400
     assert "out of range" in response.json()["detail"]
     assert await stored(database_url) == 0
@@ -76,15 +79,18 @@ async def test_tiny_and_huge_vectors_are_stored_as_unit_vectors_and_rank_finitel
     assert [item["task"] for item in slice_["outcomes"]] == ["tiny", "axis", "huge"]
 
 
-@pytest.mark.parametrize(("path", "field", "text"), [
-    ("learn", "task", {"task": "!!! ???"}),
-    ("learn", "strategy_used", {"strategy_used": "---"}),
-    ("heuristics", "condition", {"condition": "…"}),
-    ("heuristics", "strategy", {"strategy": "?!"}),
-    ("domain-knowledge", "fact", {"fact": "→ ← ↑"}),
-    ("anti-patterns", "pattern", {"pattern": "***"}),
-    ("preferences", "preference", {"preference": "!!"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "field", "text"),
+    [
+        ("learn", "task", {"task": "!!! ???"}),
+        ("learn", "strategy_used", {"strategy_used": "---"}),
+        ("heuristics", "condition", {"condition": "…"}),
+        ("heuristics", "strategy", {"strategy": "?!"}),
+        ("domain-knowledge", "fact", {"fact": "→ ← ↑"}),
+        ("anti-patterns", "pattern", {"pattern": "***"}),
+        ("preferences", "preference", {"preference": "!!"}),
+    ],
+)
 async def test_a_memory_text_with_no_words_is_422_naming_its_field(
     team: Api, database_url: str, path: str, field: str, text: dict
 ):

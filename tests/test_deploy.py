@@ -34,8 +34,13 @@ def compose_command() -> list[str]:
 
 def compose_config(**env: str) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if key != "ALMA_OPERATOR_KEY"} | env
-    return subprocess.run([*compose_command(), "-f", str(ROOT / "compose.yaml"), "config"],
-                          capture_output=True, text=True, env=environment, cwd=ROOT)  # fmt: skip
+    return subprocess.run(
+        [*compose_command(), "-f", str(ROOT / "compose.yaml"), "config"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+    )
 
 
 def test_compose_file_starts_a_migrated_service_after_a_healthy_database():
@@ -60,21 +65,41 @@ def test_compose_refuses_to_start_without_an_operator_key():
 
 def test_sigterm_lets_an_in_flight_bulk_learn_finish(database_url: str, tmp_path: Path):
     port = free_port()
-    environment = {**os.environ, "ALMA_DATABASE_URL": database_url, "ALMA_PORT": str(port),
-                   "ALMA_EMBEDDER": "hashing", "ALMA_OPERATOR_KEY": OPERATOR_KEY}  # fmt: skip
+    environment = {
+        **os.environ,
+        "ALMA_DATABASE_URL": database_url,
+        "ALMA_PORT": str(port),
+        "ALMA_EMBEDDER": "hashing",
+        "ALMA_OPERATOR_KEY": OPERATOR_KEY,
+    }
     server = subprocess.Popen([ALMA, "serve"], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(server, base)
         key = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=bearer(OPERATOR_KEY)).json()
         admin = bearer(key["admin_key"]["key"])
-        httpx.put(f"{base}/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
-                  headers={**admin, "content-type": "application/yaml"})  # fmt: skip
-        outcomes = [{"agent": "tech_lead", "task": f"Long task number {n} " + "detail " * 40, "outcome": "success",
-                     "strategy_used": f"strategy {n % 7}"} for n in range(1000)]  # fmt: skip
+        httpx.put(
+            f"{base}/v1/projects/my-team/config",
+            content=EXAMPLE_CONFIG.read_bytes(),
+            headers={**admin, "content-type": "application/yaml"},
+        )
+        outcomes = [
+            {
+                "agent": "tech_lead",
+                "task": f"Long task number {n} " + "detail " * 40,
+                "outcome": "success",
+                "strategy_used": f"strategy {n % 7}",
+            }
+            for n in range(1000)
+        ]
         answer: dict = {}
-        request = threading.Thread(target=lambda: answer.update(response=httpx.post(
-            f"{base}/v1/projects/my-team/learn/bulk", json={"outcomes": outcomes}, headers=admin, timeout=60)))
+        request = threading.Thread(
+            target=lambda: answer.update(
+                response=httpx.post(
+                    f"{base}/v1/projects/my-team/learn/bulk", json={"outcomes": outcomes}, headers=admin, timeout=60
+                )
+            )
+        )
         request.start()
         threading.Event().wait(0.3)  # the request is in flight
         server.send_signal(signal.SIGTERM)

@@ -84,8 +84,11 @@ def test_the_cache_computes_each_text_once_keeps_the_newest_and_returns_the_same
     cached = CachedEmbedder(Counting(16), size=2)
     first = cached.embed_sync(["a b", "c", "a b"])
     assert calls == [["a b", "c"]]
-    assert all(math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-7) for got, want in zip(first, plain.embed_sync(["a b", "c", "a b"]))
-               for x, y in zip(got, want))  # fmt: skip
+    assert all(
+        math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-7)
+        for got, want in zip(first, plain.embed_sync(["a b", "c", "a b"]))
+        for x, y in zip(got, want)
+    )
     cached.embed_sync(["c", "d"])  # "c" is a hit; "d" evicts the oldest, "a b"
     assert calls[-1] == ["d"]
     cached.embed_sync(["a b", "d"])

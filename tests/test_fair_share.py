@@ -38,7 +38,9 @@ def full_mesh(project: str, agents: int) -> str:
     """Every agent shares with and inherits from every agent, each list one YAML anchor."""
     names = [f"agent_{n:04d}" for n in range(agents)]
     lines = ["alma:", f"  project_id: {project}", "everyone: &everyone", *(f"  - {name}" for name in names), "agents:"]
-    lines += [line for name in names for line in (f"  {name}:", "    share_with: *everyone", "    inherit_from: *everyone")]
+    lines += [
+        line for name in names for line in (f"  {name}:", "    share_with: *everyone", "    inherit_from: *everyone")
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -50,26 +52,37 @@ async def test_a_big_config_and_its_graph_do_not_stall_another_tenant(database_u
             latencies: list[float] = []
             done = asyncio.Event()
 
+            body = {"agent": "junior_developer", "query": "Implement user authentication"}
+
+            async def retrieve() -> float:
+                started = asyncio.get_running_loop().time()
+                response = await quiet.post("/v1/projects/quiet/retrieve", json=body)
+                assert response.status_code == 200
+                return asyncio.get_running_loop().time() - started
+
+            idle = sorted([await retrieve() for _ in range(100)])  # the same machine, as loaded as it is now
+
             async def neighbour() -> None:
-                body = {"agent": "junior_developer", "query": "Implement user authentication"}
                 while not done.is_set():
-                    started = asyncio.get_running_loop().time()
-                    response = await quiet.post("/v1/projects/quiet/retrieve", json=body)
-                    assert response.status_code == 200
-                    latencies.append(asyncio.get_running_loop().time() - started)
+                    latencies.append(await retrieve())
                     await asyncio.sleep(0.005)
 
             async def big_tenant() -> None:
                 try:
-                    applied = await big.put("/v1/projects/mesh/config", content=full_mesh("mesh", 300),
-                                            headers={"content-type": "application/yaml"})  # fmt: skip
+                    applied = await big.put(
+                        "/v1/projects/mesh/config",
+                        content=full_mesh("mesh", 300),
+                        headers={"content-type": "application/yaml"},
+                    )
                     assert applied.status_code == 200, applied.text[:300]
                     assert applied.json()["grant_count"] == 300 * 299
                     assert len(applied.json()["grants"]) == 1_000, "the answer lists the first 1,000 grants"
                     drawn = await big.get("/v1/projects/mesh/sharing/graph")
                     assert drawn.status_code == 200 and drawn.content.count(b'"status":"granted"') == 300 * 299
                     listed = await big.get("/v1/projects/mesh/agents")
-                    assert listed.status_code == 200 and [len(agent["read_by"]) for agent in listed.json()] == [299] * 300
+                    assert (
+                        listed.status_code == 200 and [len(agent["read_by"]) for agent in listed.json()] == [299] * 300
+                    )
                     too_big = await big.get("/v1/projects/mesh/sharing/graph", params={"format": "svg"})
                     assert too_big.status_code == 422 and too_big.json()["type"] == "urn:alma:problem:graph-too-large"
                 finally:
@@ -79,7 +92,9 @@ async def test_a_big_config_and_its_graph_do_not_stall_another_tenant(database_u
     assert len(latencies) > 20
     ordered = sorted(latencies)
     p99 = ordered[int(0.99 * len(ordered))]
+    idle_p99 = idle[98]
     # the benchmark (bench/tenants.py, a 1,000-agent mesh, clients in processes of their own) holds p99 to
-    # 50 ms; here the server and both clients share one process, so the bound is twice that
-    assert p99 < 0.1, f"another tenant's p99 was {p99 * 1000:.0f} ms"
+    # 50 ms; here the server and both clients share one process (and the machine may be busy), so the bound
+    # is twice that, or four times the idle p99 measured just before
+    assert p99 < max(0.1, 4 * idle_p99), f"another tenant's p99 was {p99 * 1000:.0f} ms (idle {idle_p99 * 1000:.0f} ms)"
     assert max(latencies) < 1.0, f"another tenant waited {max(latencies):.2f} s"

@@ -19,7 +19,9 @@ def alias_bomb(levels: int) -> str:
 
 
 async def put_config(api: Api, text: str, content_type: str = "application/yaml"):
-    return await api.client.put("/v1/projects/my-team/config", content=text.encode(), headers={"content-type": content_type})
+    return await api.client.put(
+        "/v1/projects/my-team/config", content=text.encode(), headers={"content-type": content_type}
+    )
 
 
 async def agent_count(database_url: str) -> int:
@@ -50,8 +52,9 @@ async def test_yaml_and_json_nested_a_thousand_deep_are_4xx_not_500(api: Api):
 
     deep_json = '{"agent": "bob", "query": "q", "x": ' + "[" * 1000 + "]" * 1000 + "}"
     for path in ("retrieve", "learn", "heuristics"):
-        response = await api.client.post(f"/v1/projects/my-team/{path}", content=deep_json,
-                                         headers={"content-type": "application/json"})  # fmt: skip
+        response = await api.client.post(
+            f"/v1/projects/my-team/{path}", content=deep_json, headers={"content-type": "application/json"}
+        )
         assert response.status_code == 400, (path, response.text)
         assert "nests too deeply" in response.json()["detail"]
     config_json = await put_config(api, '{"agents": ' + "[" * 1000 + "]" * 1000 + "}", "application/json")
@@ -68,9 +71,16 @@ async def test_more_agents_than_the_limit_is_refused_naming_it(api: Api, databas
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("top_k", "5"), ("top_k", True), ("include_shared", "yes"), ("include_shared", 1), ("query", 42),
-     ("embedding", ["1"] * 384), ("embedding", [True] * 384)],
-)  # fmt: skip
+    [
+        ("top_k", "5"),
+        ("top_k", True),
+        ("include_shared", "yes"),
+        ("include_shared", 1),
+        ("query", 42),
+        ("embedding", ["1"] * 384),
+        ("embedding", [True] * 384),
+    ],
+)
 async def test_request_types_are_strict(api: Api, field: str, value):
     await api.apply(guide_example())
     response = await api.client.post(
@@ -81,8 +91,12 @@ async def test_request_types_are_strict(api: Api, field: str, value):
 
 
 async def test_config_types_are_strict_and_storage_is_bounded(api: Api, database_url: str):
-    for text in ("agents:\n  bob:\n    min_occurrences_for_heuristic: '3'\n", "project_id: 7\nagents:\n  bob: {}\n",
-                 "alma:\n  storage: " + "x" * 201 + "\nagents:\n  bob: {}\n", "alma:\n  storage: [a, b]\nagents:\n  bob: {}\n"):  # fmt: skip
+    for text in (
+        "agents:\n  bob:\n    min_occurrences_for_heuristic: '3'\n",
+        "project_id: 7\nagents:\n  bob: {}\n",
+        "alma:\n  storage: " + "x" * 201 + "\nagents:\n  bob: {}\n",
+        "alma:\n  storage: [a, b]\nagents:\n  bob: {}\n",
+    ):
         response = await put_config(api, text)
         assert response.status_code == 422, (text[:60], response.text)
     assert await agent_count(database_url) == 0
@@ -92,8 +106,9 @@ async def test_a_body_is_read_only_as_the_type_it_declares(api: Api, database_ur
     await api.apply(guide_example())
     learn = {"agent": "tech_lead", "task": "t", "outcome": "success", "strategy_used": "s"}
     for content_type in ("text/plain", "application/x-www-form-urlencoded", "application/yaml"):
-        response = await api.client.post("/v1/projects/my-team/learn", content=json.dumps(learn),
-                                         headers={"content-type": content_type})  # fmt: skip
+        response = await api.client.post(
+            "/v1/projects/my-team/learn", content=json.dumps(learn), headers={"content-type": content_type}
+        )
         assert response.status_code == 415, response.text
         assert "Content-Type: application/json" in response.json()["detail"]
     config = await put_config(api, guide_example(), "text/plain")
@@ -104,8 +119,11 @@ async def test_a_body_is_read_only_as_the_type_it_declares(api: Api, database_ur
 @pytest.mark.parametrize("name", ["tech_lead%0A", "tech_lead%0D%0A", "tech_lead%00"])
 async def test_a_name_with_a_trailing_newline_is_refused_in_queries_and_paths(api: Api, name: str):
     await api.apply(guide_example())
-    for path in (f"/v1/projects/my-team/memories/outcomes?agent={name}", f"/v1/projects/my-team/agents/{name}",
-                 f"/v1/projects/{name}/agents"):  # fmt: skip
+    for path in (
+        f"/v1/projects/my-team/memories/outcomes?agent={name}",
+        f"/v1/projects/my-team/agents/{name}",
+        f"/v1/projects/{name}/agents",
+    ):
         response = await api.client.get(path, headers=api.client.auth.headers_for("my-team"))
         assert response.status_code == 422, (path, response.text)
 
@@ -161,8 +179,10 @@ async def test_memory_ids_reveal_nothing_of_other_tenants_writes(api: Api):
     await api.apply(other, project="other-team")
     first = (await api.learn("tech_lead", "Design the queue", "one topic per event"))["outcome"]["id"]
     for n in range(20):
-        response = await api.client.post("/v1/projects/other-team/learn", json={
-            "agent": "tech_lead", "task": f"task {n}", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+        response = await api.client.post(
+            "/v1/projects/other-team/learn",
+            json={"agent": "tech_lead", "task": f"task {n}", "outcome": "success", "strategy_used": "s"},
+        )
         assert response.status_code == 201
     second = (await api.learn("tech_lead", "Design the cache", "write through"))["outcome"]["id"]
     assert abs(second - first) > 1_000, "consecutive ids would count the other tenant's 20 writes"
@@ -175,16 +195,24 @@ async def test_a_memory_id_drawn_twice_is_a_409_that_writes_nothing(api: Api, da
     await api.apply(guide_example())
     async with connected(database_url) as connection:
         drawn = await connection.fetchval("SELECT prosrc FROM pg_proc WHERE proname = 'random_memory_id'")
-        await connection.execute("CREATE OR REPLACE FUNCTION random_memory_id() RETURNS bigint LANGUAGE sql AS 'SELECT 42'")
+        await connection.execute(
+            "CREATE OR REPLACE FUNCTION random_memory_id() RETURNS bigint LANGUAGE sql AS 'SELECT 42'"
+        )
         await api.learn("tech_lead", "Design the queue", "one topic per event")
         before = await connection.fetchval("SELECT count(*) FROM memory_items")
-        collided = await api.client.post("/v1/projects/my-team/learn", json={
-            "agent": "tech_lead", "task": "Design the cache", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+        collided = await api.client.post(
+            "/v1/projects/my-team/learn",
+            json={"agent": "tech_lead", "task": "Design the cache", "outcome": "success", "strategy_used": "s"},
+        )
         assert collided.status_code == 409, collided.text
         assert collided.json()["type"] == "urn:alma:problem:write-conflict"
         assert "send the same request again" in collided.json()["detail"]
         assert await connection.fetchval("SELECT count(*) FROM memory_items") == before
-        await connection.execute(f"CREATE OR REPLACE FUNCTION random_memory_id() RETURNS bigint LANGUAGE sql AS $${drawn}$$")
-        again = await api.client.post("/v1/projects/my-team/learn", json={
-            "agent": "tech_lead", "task": "Design the cache", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+        await connection.execute(
+            f"CREATE OR REPLACE FUNCTION random_memory_id() RETURNS bigint LANGUAGE sql AS $${drawn}$$"
+        )
+        again = await api.client.post(
+            "/v1/projects/my-team/learn",
+            json={"agent": "tech_lead", "task": "Design the cache", "outcome": "success", "strategy_used": "s"},
+        )
         assert again.status_code == 201, again.text

@@ -27,9 +27,7 @@ FROM_MY_TEAM = ("--from-project", "my-team", "--preference-agent", "tech_lead")
 
 def run_alma(database_url: str, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "ALMA_DATABASE_URL": database_url, "ALMA_EMBEDDER": "hashing", **env}
-    return subprocess.run(
-        [ALMA, *args], env=environment, input=stdin, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([ALMA, *args], env=environment, input=stdin, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture
@@ -75,8 +73,15 @@ def jsonl(*records: dict | str) -> str:
 
 
 def outcome(task: str, agent: str = "tech_lead", **extra) -> dict:
-    return {"kind": "outcomes", "agent": agent, "task": task, "success": True, "strategy_used": "Pair on it",
-            "task_type": "architecture", **extra}  # fmt: skip
+    return {
+        "kind": "outcomes",
+        "agent": agent,
+        "task": task,
+        "success": True,
+        "strategy_used": "Pair on it",
+        "task_type": "architecture",
+        **extra,
+    }
 
 
 # --- from alma-memory -------------------------------------------------------------------------------------
@@ -86,8 +91,9 @@ async def test_imports_all_five_kinds_from_alma_memory_embedding_them_at_the_dep
     database_url: str, alma_memory_db: Path
 ):
     apply_example(database_url)
-    first = run_alma(database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM,
-                     "--on-error", "skip")  # fmt: skip
+    first = run_alma(
+        database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM, "--on-error", "skip"
+    )
     assert first.returncode == 0, first.stderr
     assert "read 11, imported 10, already present 0, skipped 1 (unknown agent: 1)" in first.stdout
     assert "vectors kept 0, computed 10 (the source's vectors of 64 dimensions were replaced)" in first.stdout
@@ -95,31 +101,42 @@ async def test_imports_all_five_kinds_from_alma_memory_embedding_them_at_the_dep
     expected = {"heuristics": 2, "outcomes": 3, "domain-knowledge": 2, "anti-patterns": 1, "preferences": 2}
     assert await counts(database_url, "my-team") == expected
 
-    sizes = await fetch(database_url, """
+    sizes = await fetch(
+        database_url,
+        """
         SELECT vector_dims(embedding) AS d FROM heuristics UNION SELECT vector_dims(strategy_embedding) FROM heuristics
         UNION SELECT vector_dims(embedding) FROM outcomes UNION SELECT vector_dims(strategy_embedding) FROM outcomes
         UNION SELECT vector_dims(embedding) FROM domain_knowledge UNION SELECT vector_dims(embedding) FROM anti_patterns
         UNION SELECT vector_dims(pattern_embedding) FROM anti_patterns
         UNION SELECT vector_dims(embedding) FROM preferences
-        UNION SELECT embedding_dim FROM deployment""")  # fmt: skip
+        UNION SELECT embedding_dim FROM deployment""",
+    )
     assert [row["d"] for row in sizes] == [384]
 
     review_key = "alma-sqlite:outcomes:out_review01"
     (review,) = await fetch(database_url, "SELECT * FROM outcomes WHERE import_key = $1", review_key)
     assert (review["agent"], review["task"], review["task_type"], review["success"]) == (
-        "senior_developer", "Review the login form change", "code_review", True
+        "senior_developer",
+        "Review the login form change",
+        "code_review",
+        True,
     )
     assert (review["feedback"], review["created_at"].isoformat()) == ("Thorough", "2025-03-07T10:00:00+00:00")
     (heuristic,) = await fetch(database_url, "SELECT * FROM heuristics WHERE agent = 'senior_developer'")
     assert (heuristic["confidence"], heuristic["occurrence_count"], heuristic["success_count"]) == (
-        pytest.approx(0.8), 5, 4
+        pytest.approx(0.8),
+        5,
+        4,
     )
     preferences = await fetch(database_url, "SELECT user_id, agent, category FROM preferences ORDER BY category")
-    assert [tuple(row) for row in preferences] == [("alice", "tech_lead", "code_style"),
-                                                   ("alice", "tech_lead", "communication")]  # fmt: skip
+    assert [tuple(row) for row in preferences] == [
+        ("alice", "tech_lead", "code_style"),
+        ("alice", "tech_lead", "communication"),
+    ]
 
-    again = run_alma(database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM,
-                     "--on-error", "skip")  # fmt: skip
+    again = run_alma(
+        database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM, "--on-error", "skip"
+    )
     assert again.returncode == 0, again.stderr
     assert "read 11, imported 0, already present 10, skipped 1 (unknown agent: 1)" in again.stdout
     assert await counts(database_url, "my-team") == expected
@@ -129,19 +146,25 @@ async def test_imported_memories_are_retrieved_and_shared_as_the_grants_say(
     api, database_url: str, alma_memory_db: Path
 ):
     await api.apply(EXAMPLE_CONFIG.read_text())
-    result = run_alma(database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM,
-                      "--on-error", "skip")  # fmt: skip
+    result = run_alma(
+        database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM, "--on-error", "skip"
+    )
     assert result.returncode == 0, result.stderr
 
     junior = await api.retrieve("junior_developer", "Review the login form change", top_k=10, user_id="alice")
     owners = {item["agent"]: item["metadata"] for item in junior["outcomes"]}
-    assert owners == {"junior_developer": {}, "senior_developer": {"shared_from": "senior_developer"},
-                      "tech_lead": {"shared_from": "tech_lead"}}  # fmt: skip
+    assert owners == {
+        "junior_developer": {},
+        "senior_developer": {"shared_from": "senior_developer"},
+        "tech_lead": {"shared_from": "tech_lead"},
+    }
     assert {item["strategy"] for item in junior["heuristics"]} == {
-        "Review the tests before the implementation", "Split services along team ownership"
+        "Review the tests before the implementation",
+        "Split services along team ownership",
     }
     assert {item["preference"] for item in junior["preferences"]} == {
-        "No emojis in docs", "Short answers first, details after"
+        "No emojis in docs",
+        "Short answers first, details after",
     }
     qa = await api.retrieve("qa_engineer", "Review the login form change", top_k=10)
     assert {item["agent"] for item in qa["outcomes"]} == {"tech_lead"}  # senior_developer does not share with qa
@@ -149,8 +172,17 @@ async def test_imported_memories_are_retrieved_and_shared_as_the_grants_say(
 
 async def test_source_vectors_of_the_deployment_size_are_kept(database_url: str, alma_memory_db: Path):
     apply_example(database_url)
-    result = run_alma(database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM,
-                      "--on-error", "skip", ALMA_EMBEDDING_DIM="64")  # fmt: skip
+    result = run_alma(
+        database_url,
+        "import",
+        str(alma_memory_db),
+        "--project",
+        "my-team",
+        *FROM_MY_TEAM,
+        "--on-error",
+        "skip",
+        ALMA_EMBEDDING_DIM="64",
+    )
     assert result.returncode == 0, result.stderr
     # Kept: 1 heuristic, 3 outcomes, 2 facts, 1 anti-pattern; computed: the heuristic without one, 2 preferences.
     assert "vectors kept 7, computed 3." in result.stdout
@@ -175,8 +207,9 @@ async def test_an_unknown_agent_aborts_by_default_writing_nothing_of_its_batch(d
     assert "nothing was written" in aborted.stderr and "Traceback" not in aborted.stderr
     assert sum((await counts(database_url, "my-team")).values()) == 0  # all 11 rows were one batch
 
-    created = run_alma(database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM,
-                       "--create-agents")  # fmt: skip
+    created = run_alma(
+        database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM, "--create-agents"
+    )
     assert created.returncode == 0, created.stderr
     assert "imported 11, already present 0, skipped 0" in created.stdout
     assert "agents created: devops_engineer" in created.stdout
@@ -200,12 +233,14 @@ def test_import_needs_an_existing_project(database_url: str, alma_memory_db: Pat
 # --- JSON Lines ------------------------------------------------------------------------------------------------
 
 
-async def test_export_then_import_elsewhere_gives_the_same_memories(api, database_url: str, alma_memory_db: Path,
-                                                                     tmp_path: Path):  # fmt: skip
+async def test_export_then_import_elsewhere_gives_the_same_memories(
+    api, database_url: str, alma_memory_db: Path, tmp_path: Path
+):
     await api.apply(EXAMPLE_CONFIG.read_text())
     await api.learn("qa_engineer", "Test the login form", "Boundary values first", task_type="testing_strategies")
-    imported = run_alma(database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM,
-                        "--create-agents")  # fmt: skip
+    imported = run_alma(
+        database_url, "import", str(alma_memory_db), "--project", "my-team", *FROM_MY_TEAM, "--create-agents"
+    )
     assert imported.returncode == 0, imported.stderr
     export = tmp_path / "my-team.jsonl"
     exported = run_alma(database_url, "export", "--project", "my-team", "--output", str(export), "--with-vectors")
@@ -240,22 +275,26 @@ async def test_export_then_import_elsewhere_gives_the_same_memories(api, databas
 async def test_malformed_lines_are_reported_with_their_line_numbers_and_skipped(database_url: str, tmp_path: Path):
     apply_example(database_url)
     source = tmp_path / "memories.jsonl"
-    source.write_text(jsonl(
-        outcome("Design the API"),
-        '{"kind": "outcomes", "agent": ',
-        outcome("x" * 4001),
-        {"kind": "recipes", "agent": "tech_lead"},
-        "",
-        outcome("Design the queue"),
-        outcome("Design the cache", agent="devops_engineer"),
-        outcome("Design the login", success="yes"),
-        outcome("Design the schema", task_type="cooking"),
-        {"kind": "domain-knowledge", "agent": "tech_lead", "fact": "Tokens last a day"},
-    ))  # fmt: skip
+    source.write_text(
+        jsonl(
+            outcome("Design the API"),
+            '{"kind": "outcomes", "agent": ',
+            outcome("x" * 4001),
+            {"kind": "recipes", "agent": "tech_lead"},
+            "",
+            outcome("Design the queue"),
+            outcome("Design the cache", agent="devops_engineer"),
+            outcome("Design the login", success="yes"),
+            outcome("Design the schema", task_type="cooking"),
+            {"kind": "domain-knowledge", "agent": "tech_lead", "fact": "Tokens last a day"},
+        )
+    )
     result = run_alma(database_url, "import", str(source), "--project", "my-team", "--on-error", "skip")
     assert result.returncode == 0, result.stderr
-    assert ("read 9, imported 2, already present 0, skipped 7 (bad JSON: 1, invalid field: 3, outside scope: 1, "
-            "unknown agent: 1, unknown kind: 1)") in result.stdout  # fmt: skip
+    assert (
+        "read 9, imported 2, already present 0, skipped 7 (bad JSON: 1, invalid field: 3, outside scope: 1, "
+        "unknown agent: 1, unknown kind: 1)"
+    ) in result.stdout
     for message in (
         "line 2: not valid JSON",
         "line 3: task: String should have at most 4000 characters",
@@ -315,12 +354,14 @@ async def test_a_record_whose_text_has_no_words_and_no_vector_is_skipped_as_such
     apply_example(database_url)
     source = tmp_path / "memories.jsonl"
     zero = [0.0] * 384
-    source.write_text(jsonl(
-        outcome("Design the API"),
-        outcome("???"),
-        {**outcome("Design the queue"), "embedding": zero},
-        {**outcome("!!!"), "embedding": zero},
-    ))  # fmt: skip
+    source.write_text(
+        jsonl(
+            outcome("Design the API"),
+            outcome("???"),
+            {**outcome("Design the queue"), "embedding": zero},
+            {**outcome("!!!"), "embedding": zero},
+        )
+    )
     result = run_alma(database_url, "import", str(source), "--project", "my-team", "--on-error", "skip")
     assert result.returncode == 0, result.stderr
     assert "read 4, imported 1, already present 0, skipped 3 (invalid field: 2, no words: 1)" in result.stdout

@@ -63,12 +63,15 @@ async def test_another_project_looks_the_same_whether_or_not_it_exists(api: Api)
     my_key = {"Authorization": api.client.auth.headers_for("my-team")["Authorization"]}
     answers = []
     for project in ("other-team", "nowhere"):
-        response = await api.client.post(f"/v1/projects/{project}/retrieve",
-                                         json={"agent": "tech_lead", "query": "q"}, headers=my_key)  # fmt: skip
+        response = await api.client.post(
+            f"/v1/projects/{project}/retrieve", json={"agent": "tech_lead", "query": "q"}, headers=my_key
+        )
         body = response.json()
         answers.append((response.status_code, body["type"], body["detail"].replace(project, "P")))
-    assert answers[0] == answers[1] == (
-        404, "urn:alma:problem:not-found", "Project 'P' was not found for this key. Use a key of that project."
+    assert (
+        answers[0]
+        == answers[1]
+        == (404, "urn:alma:problem:not-found", "Project 'P' was not found for this key. Use a key of that project.")
     )
 
 
@@ -142,8 +145,11 @@ async def test_malformed_json_and_bad_path_are_4xx_problems(api: Api):
     )
     assert response.status_code == 400
     assert response.json()["type"] == "urn:alma:problem:malformed-request"
-    bad_project = await api.client.post("/v1/projects/bad%20name/retrieve", json={"agent": "a", "query": "q"},
-                                        headers=api.client.auth.headers_for("my-team"))  # fmt: skip
+    bad_project = await api.client.post(
+        "/v1/projects/bad%20name/retrieve",
+        json={"agent": "a", "query": "q"},
+        headers=api.client.auth.headers_for("my-team"),
+    )
     assert bad_project.status_code in (400, 422)
     assert bad_project.headers["content-type"].startswith("application/problem+json")
     missing = await api.client.get("/v1/nothing-here")

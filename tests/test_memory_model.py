@@ -71,9 +71,16 @@ async def test_fifty_concurrent_learns_leave_exact_counts(database_url: str):
         async with live_project(base) as client:
 
             async def one(n: int) -> None:
-                response = await client.post("/v1/projects/my-team/learn", json={
-                    "agent": "qa_engineer", "task": f"Run integration suite {n}", "strategy_used": strategy,
-                    "outcome": "success" if n % 5 else "failure", "task_type": "testing_strategies"})  # fmt: skip
+                response = await client.post(
+                    "/v1/projects/my-team/learn",
+                    json={
+                        "agent": "qa_engineer",
+                        "task": f"Run integration suite {n}",
+                        "strategy_used": strategy,
+                        "outcome": "success" if n % 5 else "failure",
+                        "task_type": "testing_strategies",
+                    },
+                )
                 assert response.status_code == 201, response.text
 
             await asyncio.gather(*(one(n) for n in range(50)))
@@ -89,25 +96,49 @@ async def test_fifty_concurrent_learns_leave_exact_counts(database_url: str):
 async def test_repeated_failures_with_an_error_become_an_anti_pattern(api: Api):
     await api.apply(EXAMPLE_CONFIG.read_text())
     strategy = "Store the session token in localStorage"
-    first = await api.learn("junior_developer", "Keep users logged in", strategy, "failure",
-                            task_type="debugging", error_message="XSS stole the token")  # fmt: skip
+    first = await api.learn(
+        "junior_developer",
+        "Keep users logged in",
+        strategy,
+        "failure",
+        task_type="debugging",
+        error_message="XSS stole the token",
+    )
     assert first["anti_pattern"] is None
-    second = await api.learn("junior_developer", "Keep users logged in", strategy, "failure",
-                             task_type="debugging", error_message="XSS again")  # fmt: skip
+    second = await api.learn(
+        "junior_developer",
+        "Keep users logged in",
+        strategy,
+        "failure",
+        task_type="debugging",
+        error_message="XSS again",
+    )
     anti_pattern = second["anti_pattern"]
     assert (anti_pattern["pattern"], anti_pattern["why_bad"]) == (strategy, "XSS again")
     assert anti_pattern["occurrence_count"] == 2
-    third = await api.learn("junior_developer", "Keep users logged in", strategy, "failure",
-                            task_type="debugging", error_message="and again")  # fmt: skip
+    third = await api.learn(
+        "junior_developer",
+        "Keep users logged in",
+        strategy,
+        "failure",
+        task_type="debugging",
+        error_message="and again",
+    )
     assert third["anti_pattern"]["id"] == anti_pattern["id"]
     assert third["anti_pattern"]["occurrence_count"] == 3
 
 
 async def test_shared_heuristic_is_tagged_and_only_its_owner_may_change_or_delete_it(api: Api):
     await api.apply(EXAMPLE_CONFIG.read_text())
-    created = await api.client.post("/v1/projects/my-team/heuristics", json={
-        "agent": "senior_developer", "condition": "implementing authentication",
-        "strategy": "Use a vetted library, never roll your own crypto", "confidence": 0.9})  # fmt: skip
+    created = await api.client.post(
+        "/v1/projects/my-team/heuristics",
+        json={
+            "agent": "senior_developer",
+            "condition": "implementing authentication",
+            "strategy": "Use a vetted library, never roll your own crypto",
+            "confidence": 0.9,
+        },
+    )
     assert created.status_code == 201
     heuristic_id = created.json()["id"]
 
@@ -135,14 +166,22 @@ async def test_shared_heuristic_is_tagged_and_only_its_owner_may_change_or_delet
 
 async def test_a_memory_the_reader_may_not_read_is_indistinguishable_from_a_missing_one(api: Api):
     await api.apply(EXAMPLE_CONFIG.read_text())
-    created = await api.client.post("/v1/projects/my-team/domain-knowledge", json={
-        "agent": "junior_developer", "domain": "debugging", "fact": "Core dumps live in /var/crash"})  # fmt: skip
+    created = await api.client.post(
+        "/v1/projects/my-team/domain-knowledge",
+        json={"agent": "junior_developer", "domain": "debugging", "fact": "Core dumps live in /var/crash"},
+    )
     fact_id = created.json()["id"]
-    hidden = await api.client.get(f"/v1/projects/my-team/memories/domain-knowledge/{fact_id}", params={"agent": "tech_lead"})
-    missing = await api.client.get("/v1/projects/my-team/memories/domain-knowledge/999999", params={"agent": "tech_lead"})
+    hidden = await api.client.get(
+        f"/v1/projects/my-team/memories/domain-knowledge/{fact_id}", params={"agent": "tech_lead"}
+    )
+    missing = await api.client.get(
+        "/v1/projects/my-team/memories/domain-knowledge/999999", params={"agent": "tech_lead"}
+    )
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json()["type"] == missing.json()["type"] == "urn:alma:problem:memory-not-found"
-    delete = await api.client.delete(f"/v1/projects/my-team/memories/domain-knowledge/{fact_id}", params={"agent": "tech_lead"})
+    delete = await api.client.delete(
+        f"/v1/projects/my-team/memories/domain-knowledge/{fact_id}", params={"agent": "tech_lead"}
+    )
     assert delete.status_code == 404
 
 
@@ -151,10 +190,11 @@ async def test_writes_outside_scope_are_refused_and_nothing_is_written(api: Api,
     refused = [
         await write(api, "domain-knowledge", agent="tech_lead", domain="cooking", fact="salt the water"),
         await write(api, "domain-knowledge", agent="tech_lead", domain="gossip", fact="who said what"),
-        await write(api, "learn", agent="junior", task="t", outcome="success", strategy_used="s",
-                    task_type="production_access"),
+        await write(
+            api, "learn", agent="junior", task="t", outcome="success", strategy_used="s", task_type="production_access"
+        ),
         await write(api, "heuristics", agent="tech_lead", condition="c", strategy="s", task_type="cooking"),
-    ]  # fmt: skip
+    ]
     for response in refused:
         assert response.status_code == 403, response.text
         problem = response.json()
@@ -164,8 +204,10 @@ async def test_writes_outside_scope_are_refused_and_nothing_is_written(api: Api,
     assert "architecture, security" in refused[0].json()["detail"]
 
     async with connected(database_url) as connection:
-        counts = [await connection.fetchval(f"SELECT count(*) FROM {table}")
-                  for table in ("outcomes", "heuristics", "domain_knowledge")]  # fmt: skip
+        counts = [
+            await connection.fetchval(f"SELECT count(*) FROM {table}")
+            for table in ("outcomes", "heuristics", "domain_knowledge")
+        ]
     assert counts == [0, 0, 0]
 
     allowed = [
@@ -192,9 +234,13 @@ async def test_bulk_learn_with_one_bad_item_writes_nothing(api: Api, database_ur
         assert await connection.fetchval("SELECT count(*) FROM outcomes") == 0
         assert await connection.fetchval("SELECT count(*) FROM domain_knowledge") == 0
 
-    accepted = await api.client.post("/v1/projects/my-team/learn/bulk", json={
-        "outcomes": [good, {**good, "agent": "tech_lead"}],
-        "domain_knowledge": [{"agent": "tech_lead", "domain": "security", "fact": "f"}]})  # fmt: skip
+    accepted = await api.client.post(
+        "/v1/projects/my-team/learn/bulk",
+        json={
+            "outcomes": [good, {**good, "agent": "tech_lead"}],
+            "domain_knowledge": [{"agent": "tech_lead", "domain": "security", "fact": "f"}],
+        },
+    )
     assert accepted.status_code == 201
     assert [item["outcome"]["agent"] for item in accepted.json()["outcomes"]] == ["junior", "tech_lead"]
 
@@ -206,15 +252,23 @@ async def test_list_filters_and_paginates_what_the_reader_may_read(api: Api):
     await api.learn("junior_developer", "junior task", "s")
     await api.learn("qa_engineer", "qa task", "s")
 
-    page = (await api.client.get("/v1/projects/my-team/memories/outcomes",
-                                 params={"agent": "junior_developer", "limit": 4})).json()  # fmt: skip
+    page = (
+        await api.client.get("/v1/projects/my-team/memories/outcomes", params={"agent": "junior_developer", "limit": 4})
+    ).json()
     assert page["total"] == 6 and len(page["items"]) == 4
     assert page["items"][0]["task"] == "junior task"
-    rest = (await api.client.get("/v1/projects/my-team/memories/outcomes",
-                                 params={"agent": "junior_developer", "limit": 4, "offset": 4})).json()  # fmt: skip
+    rest = (
+        await api.client.get(
+            "/v1/projects/my-team/memories/outcomes", params={"agent": "junior_developer", "limit": 4, "offset": 4}
+        )
+    ).json()
     assert [item["task"] for item in rest["items"]] == ["lead task 1", "lead task 0"]
-    filtered = (await api.client.get("/v1/projects/my-team/memories/outcomes", params={
-        "agent": "junior_developer", "owner": "tech_lead", "task_type": "architecture"})).json()  # fmt: skip
+    filtered = (
+        await api.client.get(
+            "/v1/projects/my-team/memories/outcomes",
+            params={"agent": "junior_developer", "owner": "tech_lead", "task_type": "architecture"},
+        )
+    ).json()
     assert [item["task"] for item in filtered["items"]] == ["lead task 3", "lead task 1"]
     assert all(item["metadata"] == {"shared_from": "tech_lead"} for item in filtered["items"])
     bad_kind = await api.client.get("/v1/projects/my-team/memories/gossip", params={"agent": "junior_developer"})
@@ -224,8 +278,10 @@ async def test_list_filters_and_paginates_what_the_reader_may_read(api: Api):
 async def test_patch_refuses_fields_of_another_kind(api: Api):
     await api.apply(EXAMPLE_CONFIG.read_text())
     stored = await api.learn("tech_lead", "t", "s")
-    response = await api.client.patch(f"/v1/projects/my-team/memories/outcomes/{stored['outcome']['id']}",
-                                      json={"agent": "tech_lead", "strategy": "x"})  # fmt: skip
+    response = await api.client.patch(
+        f"/v1/projects/my-team/memories/outcomes/{stored['outcome']['id']}",
+        json={"agent": "tech_lead", "strategy": "x"},
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "strategy", "message": "not a field of outcomes"}]
 
@@ -236,13 +292,17 @@ async def test_forget_prunes_old_outcomes_and_weak_heuristics_and_reports_counts
         await api.learn(agent, "old task", "s")
         await api.learn(agent, "new task", "s")
         for confidence in (0.2, 0.9):
-            await api.client.post("/v1/projects/my-team/heuristics",
-                                  json={"agent": agent, "condition": "c", "strategy": "s", "confidence": confidence})
+            await api.client.post(
+                "/v1/projects/my-team/heuristics",
+                json={"agent": agent, "condition": "c", "strategy": "s", "confidence": confidence},
+            )
     async with connected(database_url) as connection:
         await connection.execute("UPDATE outcomes SET created_at = now() - interval '40 days' WHERE task = 'old task'")
 
-        mine = await api.client.post("/v1/projects/my-team/forget",
-                                     json={"agent": "junior_developer", "older_than_days": 30, "below_confidence": 0.5})
+        mine = await api.client.post(
+            "/v1/projects/my-team/forget",
+            json={"agent": "junior_developer", "older_than_days": 30, "below_confidence": 0.5},
+        )
         assert mine.json() == {"outcomes_removed": 1, "heuristics_removed": 1}
         everyone = await api.client.post("/v1/projects/my-team/forget", json={"older_than_days": 30})
         assert everyone.json() == {"outcomes_removed": 1, "heuristics_removed": 0}
@@ -255,15 +315,20 @@ async def test_stats_count_own_and_inherited_memories_per_source(api: Api):
     await api.learn("tech_lead", "a", "s")
     await api.learn("tech_lead", "b", "s")
     await api.learn("junior_developer", "c", "s")
-    await api.client.post("/v1/projects/my-team/heuristics",
-                          json={"agent": "senior_developer", "condition": "c", "strategy": "s"})
+    await api.client.post(
+        "/v1/projects/my-team/heuristics", json={"agent": "senior_developer", "condition": "c", "strategy": "s"}
+    )
     await api.learn("qa_engineer", "d", "s")  # junior_developer does not inherit from qa_engineer
-    await api.client.post("/v1/projects/my-team/preferences",
-                          json={"agent": "tech_lead", "user_id": "u", "category": "style", "preference": "terse"})  # a user's, not lent
+    await api.client.post(
+        "/v1/projects/my-team/preferences",
+        json={"agent": "tech_lead", "user_id": "u", "category": "style", "preference": "terse"},
+    )  # a user's, not lent
     other = EXAMPLE_CONFIG.read_text().replace("my-team", "other-team")
     await api.apply(other, project="other-team")
-    await api.client.post("/v1/projects/other-team/learn", json={
-        "agent": "tech_lead", "task": "e", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+    await api.client.post(
+        "/v1/projects/other-team/learn",
+        json={"agent": "tech_lead", "task": "e", "outcome": "success", "strategy_used": "s"},
+    )
     stats = (await api.client.get("/v1/projects/my-team/agents/junior_developer/stats")).json()
     assert stats["own"]["outcomes"] == 1 and stats["own"]["heuristics"] == 0
     assert stats["readable"] == {"senior_developer": {"heuristics": 1}, "tech_lead": {"outcomes": 2}}
@@ -274,9 +339,15 @@ async def test_ranking_weighs_confidence_and_breaks_ties_by_id(api: Api, databas
     await api.apply(EXAMPLE_CONFIG.read_text())
     ids = []
     for agent, confidence in (("tech_lead", 0.2), ("senior_developer", 0.9), ("tech_lead", 0.9)):
-        response = await api.client.post("/v1/projects/my-team/heuristics", json={
-            "agent": agent, "condition": "implementing authentication", "strategy": f"{agent} {confidence}",
-            "confidence": confidence})  # fmt: skip
+        response = await api.client.post(
+            "/v1/projects/my-team/heuristics",
+            json={
+                "agent": agent,
+                "condition": "implementing authentication",
+                "strategy": f"{agent} {confidence}",
+                "confidence": confidence,
+            },
+        )
         ids.append(response.json()["id"])
     # the same moment for all: the two of confidence 0.9 now score exactly alike
     async with connected(database_url) as connection:
@@ -291,8 +362,10 @@ async def test_ranking_weighs_confidence_and_breaks_ties_by_id(api: Api, databas
 
 async def test_a_prolific_source_does_not_crowd_out_a_relevant_one(api: Api):
     await api.apply(EXAMPLE_CONFIG.read_text())
-    bulk = [{"agent": "tech_lead", "task": f"Plan sprint number {n}", "outcome": "success", "strategy_used": "s"}
-            for n in range(60)]  # fmt: skip
+    bulk = [
+        {"agent": "tech_lead", "task": f"Plan sprint number {n}", "outcome": "success", "strategy_used": "s"}
+        for n in range(60)
+    ]
     assert (await api.client.post("/v1/projects/my-team/learn/bulk", json={"outcomes": bulk})).status_code == 201
     await api.learn("senior_developer", "Implement user authentication", "use OAuth")
     slice_ = await api.retrieve("junior_developer", "Implement user authentication", top_k=3)
@@ -301,10 +374,14 @@ async def test_a_prolific_source_does_not_crowd_out_a_relevant_one(api: Api):
 
 async def test_preferences_come_back_for_the_user_named_and_untagged(api: Api):
     await api.apply(EXAMPLE_CONFIG.read_text())
-    await api.client.post("/v1/projects/my-team/preferences", json={
-        "agent": "tech_lead", "user_id": "ada", "category": "style", "preference": "Prefer small pull requests"})
-    await api.client.post("/v1/projects/my-team/preferences", json={
-        "agent": "tech_lead", "user_id": "bob", "category": "style", "preference": "Prefer big pull requests"})
+    await api.client.post(
+        "/v1/projects/my-team/preferences",
+        json={"agent": "tech_lead", "user_id": "ada", "category": "style", "preference": "Prefer small pull requests"},
+    )
+    await api.client.post(
+        "/v1/projects/my-team/preferences",
+        json={"agent": "tech_lead", "user_id": "bob", "category": "style", "preference": "Prefer big pull requests"},
+    )
     for_ada = await api.retrieve("junior_developer", "pull requests", user_id="ada")
     assert [(p["preference"], p["metadata"]) for p in for_ada["preferences"]] == [("Prefer small pull requests", {})]
     assert (await api.retrieve("junior_developer", "pull requests"))["preferences"] == []
@@ -312,20 +389,26 @@ async def test_preferences_come_back_for_the_user_named_and_untagged(api: Api):
 
 async def test_prompt_text_has_sections_and_respects_the_token_budget(api: Api):
     await api.apply(EXAMPLE_CONFIG.read_text())
-    await api.client.post("/v1/projects/my-team/heuristics", json={
-        "agent": "tech_lead", "condition": "implementing authentication", "strategy": "Use a vetted library"})
-    await api.client.post("/v1/projects/my-team/anti-patterns", json={
-        "agent": "junior_developer", "pattern": "Storing tokens in localStorage", "why_bad": "XSS can read them"})
+    await api.client.post(
+        "/v1/projects/my-team/heuristics",
+        json={"agent": "tech_lead", "condition": "implementing authentication", "strategy": "Use a vetted library"},
+    )
+    await api.client.post(
+        "/v1/projects/my-team/anti-patterns",
+        json={"agent": "junior_developer", "pattern": "Storing tokens in localStorage", "why_bad": "XSS can read them"},
+    )
     for n in range(40):
         await api.learn("junior_developer", f"Implement authentication step {n} " + "detail " * 20, "s")
 
-    roomy = await api.retrieve("junior_developer", "implementing authentication", top_k=50, include_prompt=True,
-                               max_prompt_tokens=5000)  # fmt: skip
+    roomy = await api.retrieve(
+        "junior_developer", "implementing authentication", top_k=50, include_prompt=True, max_prompt_tokens=5000
+    )
     prompt = roomy["prompt"]
     assert "## Strategies that worked" in prompt and "Use a vetted library (confidence 0.50) (from tech_lead)" in prompt
     assert "## Avoid\n- Storing tokens in localStorage: XSS can read them" in prompt
-    tight = await api.retrieve("junior_developer", "implementing authentication", top_k=50, include_prompt=True,
-                               max_prompt_tokens=100)  # fmt: skip
+    tight = await api.retrieve(
+        "junior_developer", "implementing authentication", top_k=50, include_prompt=True, max_prompt_tokens=100
+    )
     assert len(tight["prompt"]) <= 400
     assert tight["prompt"].startswith("## Strategies that worked")
     assert (await api.retrieve("junior_developer", "x"))["prompt"] is None
@@ -357,8 +440,10 @@ async def test_only_the_writer_changes_or_deletes_a_memory_of_any_kind(api: Api,
 
     if kind != "preferences":  # preferences are the project's; an agent-owned memory must be shared to be seen
         assert (await api.client.get(path, params={"agent": "junior_developer"})).status_code == 200
-    refused = [await api.client.patch(path, json={"agent": "junior_developer", **change}),
-               await api.client.delete(path, params={"agent": "junior_developer"})]  # fmt: skip
+    refused = [
+        await api.client.patch(path, json={"agent": "junior_developer", **change}),
+        await api.client.delete(path, params={"agent": "junior_developer"}),
+    ]
     for response in refused:
         assert response.status_code == 403, response.text
         assert response.json()["type"] == "urn:alma:problem:not-owner"

@@ -44,7 +44,9 @@ async def test_recording_the_vector_size_fixes_it_and_builds_an_hnsw_index_per_k
 
     columns = await pool.fetch(
         "SELECT attrelid::regclass::text AS memory_table, atttypmod, attstorage::text FROM pg_attribute "
-        "WHERE attname = 'embedding' AND attrelid::regclass::text = ANY($1)", list(TABLES))  # fmt: skip
+        "WHERE attname = 'embedding' AND attrelid::regclass::text = ANY($1)",
+        list(TABLES),
+    )
     assert {(c["memory_table"], c["atttypmod"], c["attstorage"]) for c in columns} == {(t, DIM, "m") for t in TABLES}
     indexes = await pool.fetch("SELECT tablename, indexdef FROM pg_indexes WHERE indexname LIKE '%\\_nearest'")
     assert sorted(i["tablename"] for i in indexes) == sorted(TABLES)
@@ -61,15 +63,21 @@ async def load_team(pool: asyncpg.Pool, rng: np.random.Generator) -> np.ndarray:
         await repository.apply_config(project, parse_config_text(CONFIG))
     topics = unit(rng.normal(size=(6, DIM)))
     records = []
-    for project, agent, spread in (("team", "reader", 0.8), ("team", "mentor", 0.8), ("team", "stranger", 0.1),
-                                   ("other-team", "mentor", 0.1)):  # fmt: skip
+    for project, agent, spread in (
+        ("team", "reader", 0.8),
+        ("team", "mentor", 0.8),
+        ("team", "stranger", 0.1),
+        ("other-team", "mentor", 0.1),
+    ):
         near = topics[rng.integers(len(topics), size=600)]
         vectors = unit(near + rng.normal(scale=spread / np.sqrt(DIM), size=(600, DIM)))
         records += [(project, agent, f"{agent} task {n}", n % 3 > 0, "s", v, v) for n, v in enumerate(vectors)]
     async with pool.acquire() as connection:
         await connection.copy_records_to_table(
-            "outcomes", records=records,
-            columns=["project_id", "agent", "task", "success", "strategy_used", "embedding", "strategy_embedding"])  # fmt: skip
+            "outcomes",
+            records=records,
+            columns=["project_id", "agent", "task", "success", "strategy_used", "embedding", "strategy_embedding"],
+        )
         await connection.execute("ANALYZE outcomes")
     return topics
 
@@ -83,8 +91,10 @@ async def test_a_reader_past_the_threshold_is_ranked_from_the_hnsw_index_with_pe
     approximate = MemoryRepository(pool, queries, ranking=Ranking(candidates=60, approximate_from=1000))
     queries_ = unit(topics[rng.integers(len(topics), size=30)] + rng.normal(scale=0.5 / np.sqrt(DIM), size=(30, DIM)))
 
-    forbidden = {row["id"] for row in await pool.fetch(
-        "SELECT id FROM outcomes WHERE project_id = 'other-team' OR agent = 'stranger'")}  # fmt: skip
+    forbidden = {
+        row["id"]
+        for row in await pool.fetch("SELECT id FROM outcomes WHERE project_id = 'other-team' OR agent = 'stranger'")
+    }
     recalls = []
     for vector in queries_:
         truth = await exact.retrieve("team", "reader", vector, 10, True, None)
@@ -98,8 +108,14 @@ async def test_a_reader_past_the_threshold_is_ranked_from_the_hnsw_index_with_pe
     plans = {}
     for name, repository in (("exact", exact), ("approximate", approximate)):
         sql, *arguments = queries.memories.retrieve(
-            repository.ranking.parameters(), project_id="team", reader="reader", query_vector=queries_[0], top_k=10,
-            include_shared=True, user_id=None)  # fmt: skip
+            repository.ranking.parameters(),
+            project_id="team",
+            reader="reader",
+            query_vector=queries_[0],
+            top_k=10,
+            include_shared=True,
+            user_id=None,
+        )
         rows = await pool.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + sql, *arguments)
         plans[name] = [row[0] for row in rows if "Index Scan using outcomes_nearest" in row[0]]
     assert plans["exact"] and all("never executed" in line for line in plans["exact"])

@@ -37,10 +37,16 @@ def live_service(database_url: str):
         created = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=bearer(OPERATOR_KEY)).json()
         admin = created["admin_key"]["key"]
         headers = bearer(admin)
-        httpx.put(f"{base}/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
-                  headers={**headers, "content-type": "application/yaml"})  # fmt: skip
-        httpx.post(f"{base}/v1/projects/my-team/learn", headers=headers,
-                   json={"agent": "tech_lead", "task": "t", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+        httpx.put(
+            f"{base}/v1/projects/my-team/config",
+            content=EXAMPLE_CONFIG.read_bytes(),
+            headers={**headers, "content-type": "application/yaml"},
+        )
+        httpx.post(
+            f"{base}/v1/projects/my-team/learn",
+            headers=headers,
+            json={"agent": "tech_lead", "task": "t", "outcome": "success", "strategy_used": "s"},
+        )
         yield base, admin
 
 

@@ -29,9 +29,16 @@ from tests.helpers import (
     wait_until_up,
 )
 
-VECTOR_COLUMNS = [("outcomes", "embedding"), ("outcomes", "strategy_embedding"), ("heuristics", "embedding"),
-                  ("heuristics", "strategy_embedding"), ("domain_knowledge", "embedding"),
-                  ("anti_patterns", "embedding"), ("anti_patterns", "pattern_embedding"), ("preferences", "embedding")]  # fmt: skip
+VECTOR_COLUMNS = [
+    ("outcomes", "embedding"),
+    ("outcomes", "strategy_embedding"),
+    ("heuristics", "embedding"),
+    ("heuristics", "strategy_embedding"),
+    ("domain_knowledge", "embedding"),
+    ("anti_patterns", "embedding"),
+    ("anti_patterns", "pattern_embedding"),
+    ("preferences", "embedding"),
+]
 TABLES = ("outcomes", "heuristics", "domain_knowledge", "anti_patterns", "preferences")
 
 
@@ -45,16 +52,32 @@ async def seed_every_kind(api: Api) -> None:
     """The guide's team with memories of all five kinds, learned ones (heuristic, anti-pattern) included."""
     await api.apply(guide_example())
     for _ in range(3):
-        await api.learn("tech_lead", "Implement user authentication", "use the shared auth library",
-                        task_type="architecture")  # fmt: skip
-        await api.learn("tech_lead", "Rotate the signing keys", "restart every service at once", outcome="failure",
-                        task_type="architecture", error_message="sessions were dropped")  # fmt: skip
+        await api.learn(
+            "tech_lead", "Implement user authentication", "use the shared auth library", task_type="architecture"
+        )
+        await api.learn(
+            "tech_lead",
+            "Rotate the signing keys",
+            "restart every service at once",
+            outcome="failure",
+            task_type="architecture",
+            error_message="sessions were dropped",
+        )
     posts = {
-        "heuristics": {"agent": "senior_developer", "condition": "reviewing a pull request", "strategy": "read tests first"},
+        "heuristics": {
+            "agent": "senior_developer",
+            "condition": "reviewing a pull request",
+            "strategy": "read tests first",
+        },
         "domain-knowledge": {"agent": "tech_lead", "domain": "architecture", "fact": "tokens expire after a day"},
         "anti-patterns": {"agent": "senior_developer", "pattern": "catching every exception", "why_bad": "hides bugs"},
-        "preferences": {"agent": "junior_developer", "user_id": "ana", "category": "style", "preference": "short answers"},
-    }  # fmt: skip
+        "preferences": {
+            "agent": "junior_developer",
+            "user_id": "ana",
+            "category": "style",
+            "preference": "short answers",
+        },
+    }
     for path, body in posts.items():
         response = await api.client.post(f"/v1/projects/my-team/{path}", json=body)
         assert response.status_code == 201, response.text
@@ -62,13 +85,20 @@ async def seed_every_kind(api: Api) -> None:
 
 async def vector_sizes(database_url: str) -> dict[tuple[str, str], set[int]]:
     async with connected(database_url) as connection:
-        return {(table, column): {row[0] for row in await connection.fetch(f"SELECT DISTINCT vector_dims({column}) FROM {table}")}
-                for table, column in VECTOR_COLUMNS}  # fmt: skip
+        return {
+            (table, column): {
+                row[0] for row in await connection.fetch(f"SELECT DISTINCT vector_dims({column}) FROM {table}")
+            }
+            for table, column in VECTOR_COLUMNS
+        }
 
 
 async def nearest_indexes(database_url: str) -> set[str]:
     async with connected(database_url) as connection:
-        return {row[0] for row in await connection.fetch("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_nearest'")}
+        return {
+            row[0]
+            for row in await connection.fetch("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_nearest'")
+        }
 
 
 async def start(settings) -> AsyncTestClient:
@@ -111,7 +141,10 @@ async def test_reembed_moves_every_kind_to_a_new_size_and_rebuilds_the_indexes(s
     try:
         reembedding = Reembedding(DeploymentRepository(pool, queries), HashingEmbedder(64), batch_size=2)
         plan = await reembedding.plan()
-        assert (str(plan.source), str(plan.target)) == ("hashing (hashing-v1, 384 dimensions)", "hashing (hashing-v1, 64 dimensions)")
+        assert (str(plan.source), str(plan.target)) == (
+            "hashing (hashing-v1, 384 dimensions)",
+            "hashing (hashing-v1, 64 dimensions)",
+        )
         assert plan.remaining == 6 + 1 + 2 + 2 + 1  # outcomes, learned + added heuristics and anti-patterns, ...
         assert await reembedding.run(plan) == plan.remaining
     finally:
@@ -227,8 +260,10 @@ def test_alma_reembed_moves_a_data_directory_to_the_local_model(tmp_path: Path):
 
     with serving(tmp_path, **{**data, **model}) as base:
         # the model matches by meaning: "sign-in" shares no word with "authentication"
-        found = httpx.post(f"{base}/v1/projects/my-team/retrieve",
-                           json={"agent": "junior_developer", "query": "sign-in for users", "top_k": 1}).json()  # fmt: skip
+        found = httpx.post(
+            f"{base}/v1/projects/my-team/retrieve",
+            json={"agent": "junior_developer", "query": "sign-in for users", "top_k": 1},
+        ).json()
         assert found["outcomes"][0]["task"] == "Implement user authentication"
     again = run_alma("serve", "--port", str(free_port()), **data)
     assert again.returncode == 1 and "made by sentence-transformers" in again.stderr
@@ -244,8 +279,9 @@ class serving:
         self.workdir = workdir
 
     def __enter__(self) -> str:
-        self.process = subprocess.Popen([ALMA, "serve"], env=self.env, cwd=self.workdir,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+        self.process = subprocess.Popen(
+            [ALMA, "serve"], env=self.env, cwd=self.workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         base = f"http://127.0.0.1:{self.port}"
         wait_until_up(self.process, base, seconds=120)
         return base

@@ -35,10 +35,15 @@ async def test_database_restart_under_load_loses_no_acknowledged_write():
 
         with live_server(create_app(settings_for(url, pool_size=4))) as base:
             async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-                created = await client.post("/v1/projects", json={"project_id": "my-team"}, headers=bearer(OPERATOR_KEY))
+                created = await client.post(
+                    "/v1/projects", json={"project_id": "my-team"}, headers=bearer(OPERATOR_KEY)
+                )
                 client.headers["Authorization"] = f"Bearer {created.json()['admin_key']['key']}"
-                applied = await client.put("/v1/projects/my-team/config", content=EXAMPLE_CONFIG.read_bytes(),
-                                           headers={"content-type": "application/yaml"})  # fmt: skip
+                applied = await client.put(
+                    "/v1/projects/my-team/config",
+                    content=EXAMPLE_CONFIG.read_bytes(),
+                    headers={"content-type": "application/yaml"},
+                )
                 assert applied.status_code == 200
                 stop = asyncio.Event()
 
@@ -47,9 +52,15 @@ async def test_database_restart_under_load_loses_no_acknowledged_write():
                     while not stop.is_set():
                         task = f"task {worker}-{n}"
                         n += 1
-                        response = await client.post("/v1/projects/my-team/learn", json={
-                            "agent": f"{['tech_lead', 'qa_engineer'][worker % 2]}", "task": task,
-                            "outcome": "success", "strategy_used": "s"})  # fmt: skip
+                        response = await client.post(
+                            "/v1/projects/my-team/learn",
+                            json={
+                                "agent": f"{['tech_lead', 'qa_engineer'][worker % 2]}",
+                                "task": task,
+                                "outcome": "success",
+                                "strategy_used": "s",
+                            },
+                        )
                         statuses.append((time.monotonic(), response.status_code))
                         if response.status_code == 201:
                             acknowledged.append(task)
@@ -60,8 +71,9 @@ async def test_database_restart_under_load_loses_no_acknowledged_write():
 
                 async def reader() -> None:
                     while not stop.is_set():
-                        response = await client.post("/v1/projects/my-team/retrieve",
-                                                     json={"agent": "qa_engineer", "query": "task"})  # fmt: skip
+                        response = await client.post(
+                            "/v1/projects/my-team/retrieve", json={"agent": "qa_engineer", "query": "task"}
+                        )
                         statuses.append((time.monotonic(), response.status_code))
                         assert response.status_code in (200, 503), response.text
                         await asyncio.sleep(0.01)
@@ -69,9 +81,12 @@ async def test_database_restart_under_load_loses_no_acknowledged_write():
                 workers = [asyncio.create_task(writer(n)) for n in range(4)] + [asyncio.create_task(reader())]
                 await asyncio.sleep(1.0)
                 await asyncio.to_thread(
-                    pgexec, "pg_ctl", ("-D", str(server.pgdata), "-m", "fast", "-w", "stop"),
-                    bin_path=server.bin_path, user=server.system_user,
-                )  # fmt: skip
+                    pgexec,
+                    "pg_ctl",
+                    ("-D", str(server.pgdata), "-m", "fast", "-w", "stop"),
+                    bin_path=server.bin_path,
+                    user=server.system_user,
+                )
                 outage["down"] = time.monotonic()
                 await asyncio.sleep(1.5)
                 outage["restarting"] = time.monotonic()

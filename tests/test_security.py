@@ -39,45 +39,67 @@ async def new_key(api: Api, project: str = "my-team", **body) -> str:
 async def test_agent_key_acts_only_as_its_agent(team: Api):
     junior = bearer(await new_key(team, role="agent", agent="junior_developer"))
     base = "/v1/projects/my-team"
-    own = await team.client.post(f"{base}/retrieve", json={"agent": "junior_developer", "query": "auth"}, headers=junior)
+    own = await team.client.post(
+        f"{base}/retrieve", json={"agent": "junior_developer", "query": "auth"}, headers=junior
+    )
     assert own.status_code == 200
     assert {item["agent"] for item in own.json()["outcomes"]} == {"junior_developer", "senior_developer", "tech_lead"}
-    learned = await team.client.post(f"{base}/learn", headers=junior, json={
-        "agent": "junior_developer", "task": "t", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+    learned = await team.client.post(
+        f"{base}/learn",
+        headers=junior,
+        json={"agent": "junior_developer", "task": "t", "outcome": "success", "strategy_used": "s"},
+    )
     assert learned.status_code == 201
 
     outcome_id = own.json()["outcomes"][0]["id"]
     forged = [
         await team.client.post(f"{base}/retrieve", json={"agent": "tech_lead", "query": "auth"}, headers=junior),
-        await team.client.post(f"{base}/learn", headers=junior, json={
-            "agent": "tech_lead", "task": "t", "outcome": "success", "strategy_used": "s"}),
-        await team.client.post(f"{base}/learn/bulk", headers=junior, json={"outcomes": [
-            {"agent": "junior_developer", "task": "t", "outcome": "success", "strategy_used": "s"},
-            {"agent": "qa_engineer", "task": "t", "outcome": "success", "strategy_used": "s"}]}),
-        await team.client.post(f"{base}/heuristics", headers=junior,
-                               json={"agent": "senior_developer", "condition": "c", "strategy": "s"}),
-        await team.client.get(f"{base}/memories/outcomes/{outcome_id}", params={"agent": "qa_engineer"},
-                              headers=junior),
+        await team.client.post(
+            f"{base}/learn",
+            headers=junior,
+            json={"agent": "tech_lead", "task": "t", "outcome": "success", "strategy_used": "s"},
+        ),
+        await team.client.post(
+            f"{base}/learn/bulk",
+            headers=junior,
+            json={
+                "outcomes": [
+                    {"agent": "junior_developer", "task": "t", "outcome": "success", "strategy_used": "s"},
+                    {"agent": "qa_engineer", "task": "t", "outcome": "success", "strategy_used": "s"},
+                ]
+            },
+        ),
+        await team.client.post(
+            f"{base}/heuristics", headers=junior, json={"agent": "senior_developer", "condition": "c", "strategy": "s"}
+        ),
+        await team.client.get(
+            f"{base}/memories/outcomes/{outcome_id}", params={"agent": "qa_engineer"}, headers=junior
+        ),
         await team.client.get(f"{base}/memories/outcomes", params={"agent": "tech_lead"}, headers=junior),
-        await team.client.patch(f"{base}/memories/outcomes/{outcome_id}", headers=junior,
-                                json={"agent": "tech_lead", "feedback": "x"}),
-        await team.client.delete(f"{base}/memories/outcomes/{outcome_id}", params={"agent": "tech_lead"},
-                                 headers=junior),
+        await team.client.patch(
+            f"{base}/memories/outcomes/{outcome_id}", headers=junior, json={"agent": "tech_lead", "feedback": "x"}
+        ),
+        await team.client.delete(
+            f"{base}/memories/outcomes/{outcome_id}", params={"agent": "tech_lead"}, headers=junior
+        ),
         await team.client.get(f"{base}/agents/tech_lead/stats", headers=junior),
         await team.client.post(f"{base}/forget", headers=junior, json={"agent": "tech_lead", "older_than_days": 0}),
-    ]  # fmt: skip
+    ]
     for response in forged:
         assert response.status_code == 403, (response.request.url, response.text)
         assert response.json()["type"] == "urn:alma:problem:forbidden"
         assert "junior_developer" in response.json()["detail"]
 
     admin_only = [
-        await team.client.put(f"{base}/config", content=EXAMPLE_CONFIG.read_bytes(),
-                              headers={**junior, "content-type": "application/yaml"}),
+        await team.client.put(
+            f"{base}/config",
+            content=EXAMPLE_CONFIG.read_bytes(),
+            headers={**junior, "content-type": "application/yaml"},
+        ),
         await team.client.get(f"{base}/keys", headers=junior),
         await team.client.post(f"{base}/keys", json={"role": "admin"}, headers=junior),
         await team.client.post(f"{base}/forget", json={"older_than_days": 0}, headers=junior),
-    ]  # fmt: skip
+    ]
     assert [response.status_code for response in admin_only] == [403, 403, 403, 403]
     assert await team.owners("tech_lead") == {"tech_lead"}, "nothing forged reached the tech lead"
 
@@ -85,7 +107,9 @@ async def test_agent_key_acts_only_as_its_agent(team: Api):
 async def test_revoked_key_stops_working_at_once(team: Api):
     key = await new_key(team, role="agent", agent="qa_engineer")
     request = {"agent": "qa_engineer", "query": "auth"}
-    assert (await team.client.post("/v1/projects/my-team/retrieve", json=request, headers=bearer(key))).status_code == 200
+    assert (
+        await team.client.post("/v1/projects/my-team/retrieve", json=request, headers=bearer(key))
+    ).status_code == 200
     prefix = key[:17]
     revoked = await team.client.delete(f"/v1/projects/my-team/keys/{prefix}")
     assert revoked.status_code == 200 and revoked.json()["revoked_at"] is not None
@@ -96,14 +120,27 @@ async def test_revoked_key_stops_working_at_once(team: Api):
 
 @pytest.mark.parametrize(
     "header",
-    ["", "Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "Token alma_0123456789ab_x", "Bearer not-a-key",
-     "Bearer alma_0123456789ab_wrongsecret", "Bearer alma_zzzzzzzzzzzz_secret", "Bearer alma_0123456789ab"],
-)  # fmt: skip
+    [
+        "",
+        "Basic dXNlcjpwYXNz",
+        "Bearer",
+        "Bearer    ",
+        "Token alma_0123456789ab_x",
+        "Bearer not-a-key",
+        "Bearer alma_0123456789ab_wrongsecret",
+        "Bearer alma_zzzzzzzzzzzz_secret",
+        "Bearer alma_0123456789ab",
+    ],
+)
 async def test_missing_or_malformed_or_unknown_keys_are_401(team: Api, header: str):
     headers = {"Authorization": header} if header else {}
-    response = await team.client.post(
-        "/v1/projects/my-team/retrieve", json={"agent": "tech_lead", "query": "auth"}, headers={**headers}
-    ) if header else await _without_auth(team)
+    response = (
+        await team.client.post(
+            "/v1/projects/my-team/retrieve", json={"agent": "tech_lead", "query": "auth"}, headers={**headers}
+        )
+        if header
+        else await _without_auth(team)
+    )
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert "secret strategy" not in response.text
@@ -119,8 +156,11 @@ async def _without_auth(team: Api):
 
 async def test_scheme_is_case_insensitive(team: Api):
     key = await new_key(team, role="agent", agent="qa_engineer")
-    response = await team.client.post("/v1/projects/my-team/retrieve", json={"agent": "qa_engineer", "query": "a"},
-                                      headers={"Authorization": f"bearer {key}"})  # fmt: skip
+    response = await team.client.post(
+        "/v1/projects/my-team/retrieve",
+        json={"agent": "qa_engineer", "query": "a"},
+        headers={"Authorization": f"bearer {key}"},
+    )
     assert response.status_code == 200
 
 
@@ -130,8 +170,9 @@ async def test_operator_creates_projects_but_reads_no_memories(team: Api):
     assert created.status_code == 201 and created.json()["admin_key"]["key"].startswith("alma_")
     again = await team.client.post("/v1/projects", json={"project_id": "new-team"}, headers=operator)
     assert again.status_code == 409
-    peek = await team.client.post("/v1/projects/my-team/retrieve", json={"agent": "tech_lead", "query": "auth"},
-                                  headers=operator)  # fmt: skip
+    peek = await team.client.post(
+        "/v1/projects/my-team/retrieve", json={"agent": "tech_lead", "query": "auth"}, headers=operator
+    )
     assert peek.status_code == 404 and "secret" not in peek.text
     admin = bearer(team.client.auth.keys["my-team"])
     assert (await team.client.post("/v1/projects", json={"project_id": "x"}, headers=admin)).status_code == 403
@@ -140,8 +181,9 @@ async def test_operator_creates_projects_but_reads_no_memories(team: Api):
 
 async def test_keys_are_stored_as_hashes_and_listed_without_secrets(team: Api, database_url: str):
     key = await new_key(team, role="agent", agent="tech_lead", name="ci bot")
-    await team.client.post("/v1/projects/my-team/retrieve", json={"agent": "tech_lead", "query": "a"},
-                           headers=bearer(key))  # fmt: skip
+    await team.client.post(
+        "/v1/projects/my-team/retrieve", json={"agent": "tech_lead", "query": "a"}, headers=bearer(key)
+    )
     listing = (await team.client.get("/v1/projects/my-team/keys")).json()
     entry = next(item for item in listing if item["name"] == "ci bot")
     assert entry["prefix"] == key[:17] and entry["last_used_at"] is not None
@@ -158,8 +200,11 @@ CROSS_PROJECT_CALLS = [
     ("GET", "/agents/tech_lead", None),
     ("GET", "/agents/tech_lead/stats", None),
     ("POST", "/learn", {"agent": "tech_lead", "task": "t", "outcome": "success", "strategy_used": "s"}),
-    ("POST", "/learn/bulk", {"outcomes": [{"agent": "tech_lead", "task": "t", "outcome": "success",
-                                           "strategy_used": "s"}]}),
+    (
+        "POST",
+        "/learn/bulk",
+        {"outcomes": [{"agent": "tech_lead", "task": "t", "outcome": "success", "strategy_used": "s"}]},
+    ),
     ("POST", "/heuristics", {"agent": "tech_lead", "condition": "c", "strategy": "s"}),
     ("POST", "/domain-knowledge", {"agent": "tech_lead", "domain": "architecture", "fact": "f"}),
     ("POST", "/anti-patterns", {"agent": "tech_lead", "pattern": "p", "why_bad": "w"}),
@@ -173,7 +218,7 @@ CROSS_PROJECT_CALLS = [
     ("GET", "/keys", None),
     ("POST", "/keys", {"role": "admin"}),
     ("DELETE", "/keys/alma_0123456789ab", None),
-]  # fmt: skip
+]
 
 
 async def test_another_projects_key_reveals_nothing_not_even_existence(team: Api, database_url: str):
@@ -187,8 +232,11 @@ async def test_another_projects_key_reveals_nothing_not_even_existence(team: Api
         answers = []
         for project in ("other-team", "no-such-team"):
             url = f"/v1/projects/{project}" + path.replace("{id}", str(victim_id))
-            extra = {"content": OTHER.encode(), "headers": {**mine, "content-type": "application/yaml"}} \
-                if method == "PUT" else {"json": body, "headers": mine}  # fmt: skip
+            extra = (
+                {"content": OTHER.encode(), "headers": {**mine, "content-type": "application/yaml"}}
+                if method == "PUT"
+                else {"json": body, "headers": mine}
+            )
             if method in ("GET", "DELETE"):
                 extra.pop("json")
             response = await team.client.request(method, url, **extra)
@@ -212,18 +260,23 @@ async def test_input_limits_are_4xx_problems_and_write_nothing(team: Api, databa
         (await team.client.post(f"{base}/learn", json={**good, "feedback": "x" * 16_001}), 422, "feedback"),
         (await team.client.post(f"{base}/learn", json={**good, "agent": "a" * 65}), 422, "agent"),
         (await team.client.post(f"{base}/learn/bulk", json={"outcomes": [good] * 1001}), 422, "outcomes"),
-        (await team.client.post(f"{base}/retrieve", json={"agent": "tech_lead", "query": "q", "top_k": 101}), 422,
-         "top_k"),
-        (await team.client.get(f"{base}/memories/outcomes", params={"agent": "tech_lead", "limit": 501}), 422,
-         "limit"),
+        (
+            await team.client.post(f"{base}/retrieve", json={"agent": "tech_lead", "query": "q", "top_k": 101}),
+            422,
+            "top_k",
+        ),
+        (await team.client.get(f"{base}/memories/outcomes", params={"agent": "tech_lead", "limit": 501}), 422, "limit"),
         (await team.client.post(f"{base}/learn", json={**good, "embedding": [0.1] * 5000}), 422, "embedding"),
-    ]  # fmt: skip
+    ]
     for response, status, field in cases:
         assert response.status_code == status, (field, response.text[:300])
         assert response.headers["content-type"].startswith("application/problem+json")
         assert field in response.text
-    huge = await team.client.post(f"{base}/learn", content=b'{"task": "' + b"x" * (2 * 1024 * 1024) + b'"}',
-                                  headers={"content-type": "application/json"})  # fmt: skip
+    huge = await team.client.post(
+        f"{base}/learn",
+        content=b'{"task": "' + b"x" * (2 * 1024 * 1024) + b'"}',
+        headers={"content-type": "application/json"},
+    )
     assert huge.status_code == 413
     assert huge.headers["content-type"].startswith("application/problem+json")
     async with connected(database_url) as connection:
@@ -234,11 +287,21 @@ async def test_audit_log_names_who_and_which_sources_but_no_texts_or_secrets(tea
     key = await new_key(team, role="agent", agent="junior_developer")
     with caplog.at_level(logging.INFO, logger="alma.audit"):
         caplog.clear()
-        await team.client.post("/v1/projects/my-team/learn", headers=bearer(key), json={
-            "agent": "junior_developer", "task": "Rotate the TLS certificate", "outcome": "success",
-            "strategy_used": "certbot renew"})  # fmt: skip
-        await team.client.post("/v1/projects/my-team/retrieve", headers=bearer(key),
-                               json={"agent": "junior_developer", "query": "authentication"})  # fmt: skip
+        await team.client.post(
+            "/v1/projects/my-team/learn",
+            headers=bearer(key),
+            json={
+                "agent": "junior_developer",
+                "task": "Rotate the TLS certificate",
+                "outcome": "success",
+                "strategy_used": "certbot renew",
+            },
+        )
+        await team.client.post(
+            "/v1/projects/my-team/retrieve",
+            headers=bearer(key),
+            json={"agent": "junior_developer", "query": "authentication"},
+        )
     records = [record.audit for record in caplog.records if record.name == "alma.audit"]
     assert [record["action"] for record in records] == ["learn", "retrieve_shared"]
     assert all(record["key"] == key[:17] and record["agent"] == "junior_developer" for record in records)
@@ -250,8 +313,9 @@ async def test_audit_log_names_who_and_which_sources_but_no_texts_or_secrets(tea
 
 async def test_nul_characters_are_refused_as_validation_errors(team: Api):
     base = "/v1/projects/my-team"
-    learn = await team.client.post(f"{base}/learn", json={
-        "agent": "tech_lead", "task": "a\x00b", "outcome": "success", "strategy_used": "s"})  # fmt: skip
+    learn = await team.client.post(
+        f"{base}/learn", json={"agent": "tech_lead", "task": "a\x00b", "outcome": "success", "strategy_used": "s"}
+    )
     listing = await team.client.get(f"{base}/memories/outcomes", params={"agent": "tech_lead", "domain": "x\x00"})
     assert (learn.status_code, listing.status_code) == (422, 422)
     assert learn.json()["errors"][0]["field"] == "task"
@@ -268,8 +332,9 @@ async def test_a_revoked_or_removed_agents_key_stops_at_once_on_every_worker(dat
         keys = {agent: await new_key(api, role="agent", agent=agent) for agent in ("qa_engineer", "tech_lead")}
 
         async def status_on_other(agent: str) -> int:
-            response = await other.post("/v1/projects/my-team/retrieve", json={"agent": agent, "query": "q"},
-                                        headers=bearer(keys[agent]))  # fmt: skip
+            response = await other.post(
+                "/v1/projects/my-team/retrieve", json={"agent": agent, "query": "q"}, headers=bearer(keys[agent])
+            )
             return response.status_code
 
         assert await status_on_other("qa_engineer") == 200 and await status_on_other("tech_lead") == 200  # cached

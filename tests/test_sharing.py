@@ -56,7 +56,9 @@ async def test_include_shared_false_returns_only_own_memories(api: Api):
 
 
 async def test_expertise_hierarchy_shares_down_to_each_generalist(api: Api):
-    await apply_and_learn_one_each(api, """
+    await apply_and_learn_one_each(
+        api,
+        """
 agents:
   domain_expert:
     can_learn: [deep_domain_knowledge]
@@ -65,14 +67,17 @@ agents:
     inherit_from: [domain_expert]
   generalist_2:
     inherit_from: [domain_expert]
-""")
+""",
+    )
     assert await api.owners("generalist_1") == {"generalist_1", "domain_expert"}
     assert await api.owners("generalist_2") == {"generalist_2", "domain_expert"}
     assert await api.owners("domain_expert") == {"domain_expert"}
 
 
 async def test_team_structure_with_peer_sharing(api: Api):
-    await apply_and_learn_one_each(api, """
+    await apply_and_learn_one_each(
+        api,
+        """
 agents:
   team_lead:
     share_with: [member_1, member_2, member_3]
@@ -83,7 +88,8 @@ agents:
     inherit_from: [team_lead, member_1]
     share_with: [member_1, member_3]
   member_3:
-""")
+""",
+    )
     # member_1 does not inherit from member_2, so member_2's sharing moves nothing to it.
     assert await api.owners("member_1") == {"member_1", "team_lead"}
     assert await api.owners("member_2") == {"member_2", "team_lead", "member_1"}
@@ -92,19 +98,24 @@ agents:
 
 
 async def test_mentor_mentee_is_one_way(api: Api):
-    await apply_and_learn_one_each(api, """
+    await apply_and_learn_one_each(
+        api,
+        """
 agents:
   mentor:
     share_with: [mentee]
   mentee:
     inherit_from: [mentor]
-""")
+""",
+    )
     assert await api.owners("mentee") == {"mentee", "mentor"}
     assert await api.owners("mentor") == {"mentor"}
 
 
 async def test_inheritance_is_not_transitive(api: Api):
-    await apply_and_learn_one_each(api, """
+    await apply_and_learn_one_each(
+        api,
+        """
 agents:
   lead:
     share_with: [middle]
@@ -113,15 +124,16 @@ agents:
     share_with: [leaf]
   leaf:
     inherit_from: [middle]
-""")
+""",
+    )
     assert await api.owners("leaf") == {"leaf", "middle"}
 
 
 async def test_learning_is_stored_under_own_id_and_shared_with_no_one_without_share_with(api: Api):
     await api.apply(
-        guide_example("nested").replace(
-            "    # QA learns from tech lead", "    # QA also tries to read the junior\n"
-        ).replace("        - tech_lead\n\n", "        - tech_lead\n        - junior_developer\n\n", 1)
+        guide_example("nested")
+        .replace("    # QA learns from tech lead", "    # QA also tries to read the junior\n")
+        .replace("        - tech_lead\n\n", "        - tech_lead\n        - junior_developer\n\n", 1)
     )
     stored = await api.learn("junior_developer", "Fixed null pointer bug", "Added null checks before dereferencing")
     assert stored["outcome"]["agent"] == "junior_developer"

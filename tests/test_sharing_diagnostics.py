@@ -39,13 +39,22 @@ async def post(api: Api, kind: str, body: dict) -> None:
 
 async def teach_tech_lead_one_of_each_kind(api: Api) -> None:
     await api.learn("tech_lead", "Design the API", "REST with versioned paths")
-    await post(api, "heuristics", {"agent": "tech_lead", "condition": "designing an API", "strategy": "version it",
-                                   "domain": "architecture"})  # fmt: skip
+    await post(
+        api,
+        "heuristics",
+        {"agent": "tech_lead", "condition": "designing an API", "strategy": "version it", "domain": "architecture"},
+    )
     await post(api, "domain-knowledge", {"agent": "tech_lead", "domain": "architecture", "fact": "We use Postgres"})
-    await post(api, "anti-patterns", {"agent": "tech_lead", "pattern": "shared mutable state",
-                                      "why_bad": "races", "domain": "architecture"})  # fmt: skip
-    await post(api, "preferences", {"agent": "tech_lead", "user_id": "dana", "category": "style",
-                                    "preference": "short answers"})  # fmt: skip
+    await post(
+        api,
+        "anti-patterns",
+        {"agent": "tech_lead", "pattern": "shared mutable state", "why_bad": "races", "domain": "architecture"},
+    )
+    await post(
+        api,
+        "preferences",
+        {"agent": "tech_lead", "user_id": "dana", "category": "style", "preference": "short answers"},
+    )
 
 
 async def test_qa_engineer_is_granted_the_tech_leads_memories_with_counts_per_kind(api: Api):
@@ -123,8 +132,10 @@ async def test_charlie_is_denied_alice_and_told_to_add_charlie_to_alices_share_w
     ]
     assert bob["inherit_from"][0]["status"] == "granted"
     assert alice["share_with"] == [{"reader": "bob", "status": "flows", "advice": None}]
-    assert "charlie inherits from alice, but alice does not share with it: add charlie to alice's share_with " \
+    assert (
+        "charlie inherits from alice, but alice does not share with it: add charlie to alice's share_with "
         "if it should read alice's memories." in alice["notes"]
+    )
 
 
 async def test_one_sided_share_with_is_not_inherited_and_unknown_sources_are_not_agents(api: Api):
@@ -210,8 +221,12 @@ NAMES = ["ada", "bob", "cy", "dee"]
 names = st.sampled_from(NAMES + ["ghost"])
 configs = st.dictionaries(
     st.sampled_from(NAMES),
-    st.fixed_dictionaries({"share_with": st.lists(names, unique=True, max_size=4),
-                           "inherit_from": st.lists(names, unique=True, max_size=4)}),  # fmt: skip
+    st.fixed_dictionaries(
+        {
+            "share_with": st.lists(names, unique=True, max_size=4),
+            "inherit_from": st.lists(names, unique=True, max_size=4),
+        }
+    ),
     min_size=1,
     max_size=4,
 )

@@ -201,8 +201,16 @@ def test_alma_sharing_graph_writes_each_format(database_url: str, tmp_path: Path
     assert mermaid.returncode == 0, mermaid.stderr
     assert mermaid.stdout == SMALL_MERMAID
 
-    written = run_alma("sharing", "graph", "my-team", "--format", "dot", "--output", str(tmp_path / "sharing.dot"),
-                       ALMA_DATABASE_URL=database_url)  # fmt: skip
+    written = run_alma(
+        "sharing",
+        "graph",
+        "my-team",
+        "--format",
+        "dot",
+        "--output",
+        str(tmp_path / "sharing.dot"),
+        ALMA_DATABASE_URL=database_url,
+    )
     assert written.returncode == 0, written.stderr
     assert (tmp_path / "sharing.dot").read_text() == SMALL_DOT
     assert "Wrote the dot sharing graph of my-team" in written.stderr
@@ -244,21 +252,33 @@ def _seed_team(base: str) -> str:
     signed = bearer(admin["key"])
     # The guide's team, and a security reviewer who inherits from the tech lead, who does not share with it.
     config = guide_example("nested") + "\n    security_reviewer:\n      inherit_from:\n        - tech_lead\n"
-    applied = httpx.put(f"{base}/v1/projects/my-team/config", content=config.encode(),
-                        headers={**signed, "content-type": "application/yaml"})  # fmt: skip
+    applied = httpx.put(
+        f"{base}/v1/projects/my-team/config",
+        content=config.encode(),
+        headers={**signed, "content-type": "application/yaml"},
+    )
     assert applied.status_code == 200, applied.text
-    agent_key = httpx.post(f"{base}/v1/projects/my-team/keys", json={"role": "agent", "agent": "qa_engineer"},
-                           headers=signed).json()["key"]  # fmt: skip
+    agent_key = httpx.post(
+        f"{base}/v1/projects/my-team/keys", json={"role": "agent", "agent": "qa_engineer"}, headers=signed
+    ).json()["key"]
     return agent_key
 
 
 def chromium(url: str, profile: Path, *extra: str) -> subprocess.CompletedProcess:
     browser = need("chromium", "chromium")
     flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", "--window-size=1200,800", "--virtual-time-budget=5000",
-    ]  # fmt: skip
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--window-size=1200,800",
+        "--virtual-time-budget=5000",
+    ]
     return subprocess.run([browser, *flags, *extra, url], capture_output=True, text=True, timeout=120)
 
 

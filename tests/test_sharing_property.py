@@ -88,9 +88,13 @@ async def store(service: MemoryService, project: str, spec: dict) -> tuple[dict,
     counts = {agent: count for agent, count in spec["memories"].items() if agent in agents}
     texts: dict[tuple[str, str], set[str]] = {(kind, agent): set() for kind in AGENT_KINDS for agent in agents}
     ids: dict[tuple[str, str], list[int]] = {}
-    outcomes = [LearnRequest(agent=agent, task=f"{project} {agent} outcome {n}", outcome="success",
-                             strategy_used=f"strategy {agent} {n}")
-                for agent, count in counts.items() for n in range(count)]  # fmt: skip
+    outcomes = [
+        LearnRequest(
+            agent=agent, task=f"{project} {agent} outcome {n}", outcome="success", strategy_used=f"strategy {agent} {n}"
+        )
+        for agent, count in counts.items()
+        for n in range(count)
+    ]
     learned = await service.learn_many(project, BulkLearnRequest(outcomes=outcomes))
     for result in learned.outcomes:
         texts["outcomes", result.outcome.agent].add(result.outcome.task)
@@ -99,13 +103,16 @@ async def store(service: MemoryService, project: str, spec: dict) -> tuple[dict,
         for n in range(count):
             text = f"{project} {agent} memory {n}"
             written = {
-                "heuristics": await service.add(BY_PATH["heuristics"], project,
-                                                HeuristicCreate(agent=agent, condition=text, strategy="s")),
-                "domain-knowledge": await service.add(BY_PATH["domain-knowledge"], project,
-                                                      DomainKnowledgeCreate(agent=agent, domain="d", fact=text)),
-                "anti-patterns": await service.add(BY_PATH["anti-patterns"], project,
-                                                   AntiPatternCreate(agent=agent, pattern=text, why_bad="w")),
-            }  # fmt: skip
+                "heuristics": await service.add(
+                    BY_PATH["heuristics"], project, HeuristicCreate(agent=agent, condition=text, strategy="s")
+                ),
+                "domain-knowledge": await service.add(
+                    BY_PATH["domain-knowledge"], project, DomainKnowledgeCreate(agent=agent, domain="d", fact=text)
+                ),
+                "anti-patterns": await service.add(
+                    BY_PATH["anti-patterns"], project, AntiPatternCreate(agent=agent, pattern=text, why_bad="w")
+                ),
+            }
             for kind, item in written.items():
                 texts[kind, agent].add(text)
                 ids.setdefault((kind, agent), []).append(item.id)
@@ -113,8 +120,11 @@ async def store(service: MemoryService, project: str, spec: dict) -> tuple[dict,
     for n, (agent, user) in enumerate(spec["preferences"]):
         if agent in agents:
             text = f"{project} {user} preference {n}"
-            await service.add(BY_PATH["preferences"], project,
-                              PreferenceCreate(agent=agent, user_id=user, category="c", preference=text))
+            await service.add(
+                BY_PATH["preferences"],
+                project,
+                PreferenceCreate(agent=agent, user_id=user, category="c", preference=text),
+            )
             preferences[user].add(text)
     return {"texts": texts, "preferences": preferences}, ids
 
@@ -135,21 +145,31 @@ async def test_every_kind_and_path_returns_exactly_what_mutual_consent_allows(se
         agents, texts = spec["agents"], stored[project]["texts"]
         for reader, include_shared, user in itertools.product(agents, (True, False), USERS):
             expected = {
-                kind: {(source, text, None if source == reader else source)
-                       for source in agents if allowed(agents, reader, source, include_shared)
-                       for text in texts[kind, source]}
+                kind: {
+                    (source, text, None if source == reader else source)
+                    for source in agents
+                    if allowed(agents, reader, source, include_shared)
+                    for text in texts[kind, source]
+                }
                 for kind in AGENT_KINDS
-            }  # fmt: skip
-            request = RetrieveRequest(agent=reader, query="memory outcome", top_k=100, include_shared=include_shared,
-                                      user_id=user)  # fmt: skip
+            }
+            request = RetrieveRequest(
+                agent=reader, query="memory outcome", top_k=100, include_shared=include_shared, user_id=user
+            )
             for path, service in (("exact", exact), ("nearest", nearest)):
                 answer = await service.retrieve(project, request)
                 for kind, (attribute, field) in AGENT_KINDS.items():
-                    got = {(item.agent, getattr(item, field), item.metadata.get("shared_from"))
-                           for item in getattr(answer, attribute)}  # fmt: skip
+                    got = {
+                        (item.agent, getattr(item, field), item.metadata.get("shared_from"))
+                        for item in getattr(answer, attribute)
+                    }
                     assert got == expected[kind], (project, path, kind, reader, include_shared)
                 assert {item.preference for item in answer.preferences} == stored[project]["preferences"][user], (
-                    project, path, reader, user)
+                    project,
+                    path,
+                    reader,
+                    user,
+                )
             if not include_shared:
                 continue
             for kind, (_, field) in AGENT_KINDS.items():

@@ -1,20 +1,6 @@
-"""Projects, agents, read grants and the five memory kinds.
+"""Projects, agents, read grants and the five memory kinds."""
 
-Revision ID: 0001_init
-Revises:
-"""
+from app.database import schema_steps
 
-from app.database import apply_schema
-
-revision = "0001_init"
-down_revision = None
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    apply_schema("0001_init")
-
-
-def downgrade() -> None:
-    apply_schema("0001_init", down=True)
+revision, down_revision = "0001_init", None
+upgrade, downgrade = schema_steps(revision)

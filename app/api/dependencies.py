@@ -40,8 +40,12 @@ def provide_readiness(state: State) -> Readiness | None:
     return getattr(state, "readiness", None)
 
 
-PROVIDERS = {"service": provide_service, "projects": provide_projects, "keys": provide_keys,
-             "readiness": provide_readiness}  # fmt: skip
+PROVIDERS = {
+    "service": provide_service,
+    "projects": provide_projects,
+    "keys": provide_keys,
+    "readiness": provide_readiness,
+}
 
 
 async def provide_caller(request: Request, state: State) -> AsyncGenerator[Caller, None]:

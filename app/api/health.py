@@ -21,6 +21,11 @@ async def ready(state: State, readiness: NamedDependency[Readiness | None]) -> R
     problem = "the service is starting" if readiness is None else await readiness.not_ready(state.schema_head)
     if problem is None:
         return Response({"status": "ready", "schema": state.schema_head})
-    body = {"type": "urn:alma:problem:not-ready", "title": "Not ready", "status": 503, "detail": problem,
-            "instance": "/ready"}  # fmt: skip
+    body = {
+        "type": "urn:alma:problem:not-ready",
+        "title": "Not ready",
+        "status": 503,
+        "detail": problem,
+        "instance": "/ready",
+    }
     return Response(body, status_code=503, media_type=PROBLEM_JSON, headers={"Retry-After": "1"})

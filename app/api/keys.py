@@ -1,19 +1,65 @@
 """Projects and their API keys: the operator creates projects, project admins manage keys."""
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from pydantic import BaseModel, Field
 
 from app.api.dependencies import PROBLEMS, CurrentCaller, ProjectId
 from app.audit import audit
 from app.errors import InvalidInput
-from app.models import ApiKey, KeyCreate, NewApiKey, ProjectCreate, ProjectCreated, ProjectSummary
+from app.models import Label, Name, Strict
 from app.services.keys import KeyStore
 
 Keys = NamedDependency[KeyStore]
+
+
+# --- the projects and keys of the API ----------------------------------------------------------------
+
+
+class ProjectCreate(Strict):
+    project_id: Name
+
+
+class KeyCreate(Strict):
+    """An admin key manages the project and acts as any agent; an agent key acts only as its agent."""
+
+    role: Literal["admin", "agent"]
+    agent: Name | None = Field(default=None, description="The agent of an agent key.")
+    name: Label | None = Field(default=None, description="A note to recognise the key by.")
+
+
+class ApiKey(BaseModel):
+    """A key as lists show it: never its secret."""
+
+    key_id: int
+    prefix: str = Field(description="The visible start of the key, which identifies it.")
+    role: Literal["admin", "agent"]
+    agent: str | None
+    name: str | None
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewApiKey(ApiKey):
+    key: str = Field(description="The key itself. It is shown this once and never again: store it now.")
+
+
+class ProjectCreated(BaseModel):
+    project_id: str
+    admin_key: NewApiKey
+
+
+class ProjectSummary(BaseModel):
+    project_id: str
+    agents: int
+    created_at: datetime
+
 
 KeyPrefix = Annotated[str, PathParameter(pattern=r"^alma_[0-9a-f]{12}\Z", description="The key's visible prefix.")]
 

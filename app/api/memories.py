@@ -58,14 +58,21 @@ class MemoryController(Controller):
         self, project_id: ProjectId, data: JSONBody[BulkLearnRequest], service: Service, caller: CurrentCaller
     ) -> BulkLearnResult:
         """Many outcomes and facts in one transaction: all are written, or none."""
-        agents = sorted({item.agent for item in [*data.outcomes, *data.domain_knowledge]})
+        agents = sorted({item.agent for item in data.outcomes} | {item.agent for item in data.domain_knowledge})
         for agent in agents:
             caller.act_as(project_id, agent)
         result = await service.learn_many(project_id, data)
         for outcome in data.outcomes:
             LEARNED.labels(outcome.outcome).inc()
-        audit(caller, "learn_bulk", project_id, None, agents=agents,
-              outcomes=len(result.outcomes), domain_knowledge=len(result.domain_knowledge))  # fmt: skip
+        audit(
+            caller,
+            "learn_bulk",
+            project_id,
+            None,
+            agents=agents,
+            outcomes=len(result.outcomes),
+            domain_knowledge=len(result.domain_knowledge),
+        )
         return result
 
     @get("/memories/{kind:str}/{memory_id:int}", responses=PROBLEMS)
@@ -161,11 +168,12 @@ def _write_handler(kind: MemoryKind) -> HTTPRouteHandler:
     """POST /{kind.path}: write one memory of the kind under the writing agent's own id."""
     assert kind.create is not None
 
+    # the body and answer models are the kind's, which only the registry knows: checked by Litestar, not mypy
     async def write(
         project_id: ProjectId,
-        data: JSONBody[kind.create],
+        data: JSONBody[kind.create],  # type: ignore[name-defined]
         service: Service,
-        caller: CurrentCaller,  # type: ignore[name-defined]
+        caller: CurrentCaller,
     ) -> kind.item:  # type: ignore[name-defined]
         caller.act_as(project_id, data.agent)
         item = await service.add(kind, project_id, data)

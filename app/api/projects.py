@@ -43,8 +43,13 @@ class ProjectController(Controller):
     path = "/v1/projects/{project_id:str}"
     tags = ["projects"]
 
-    @put("/config", operation_class=ConfigOperation, request_max_body_size=MAX_CONFIG_BYTES, responses=PROBLEMS,
-         opt={"media_types": YAML_OR_JSON_BODY})  # fmt: skip
+    @put(
+        "/config",
+        operation_class=ConfigOperation,
+        request_max_body_size=MAX_CONFIG_BYTES,
+        responses=PROBLEMS,
+        opt={"media_types": YAML_OR_JSON_BODY},
+    )
     async def apply_config(
         self,
         project_id: ProjectId,
@@ -62,8 +67,16 @@ class ProjectController(Controller):
         config = await asyncio.to_thread(parse_config_text, await request.body())  # bounded, but not free
         result = await projects.apply_config(project_id, config, allow_remove_all)
         keys.cache.evict_all(result.keys_revoked)
-        audit(caller, "apply_config", project_id, None, created=result.created, updated=result.updated,
-              removed=result.removed, grants=len(result.grants))  # fmt: skip
+        audit(
+            caller,
+            "apply_config",
+            project_id,
+            None,
+            created=result.created,
+            updated=result.updated,
+            removed=result.removed,
+            grants=len(result.grants),
+        )
         return result
 
     @get("/agents", responses=PROBLEMS)

@@ -62,11 +62,11 @@ async def opened(settings: Settings) -> AsyncIterator[Context]:
         await pool.close()
 
 
-def run(action):  # type: ignore[no-untyped-def]
+def run(action):
     """Run `action(context)` with a fresh context; a domain error becomes a one-line message, not a traceback."""
     from app.errors import AlmaError
 
-    async def with_context():  # type: ignore[no-untyped-def]
+    async def with_context():
         async with opened(Settings()) as context:
             return await action(context)
 

@@ -46,14 +46,27 @@ def serve(
     if (problem := asyncio.run(_embedder_problem(settings, url))) is not None:
         raise click.ClickException(problem)
     click.echo(f"ALMA listening on http://{settings.host}:{settings.port} (API docs at /docs)", err=True)
-    common = {"host": settings.host, "port": settings.port, "timeout_graceful_shutdown": GRACEFUL_SECONDS,
-              "log_config": None}  # the app's JSON logging handles uvicorn's records too  # fmt: skip
+    # log_config=None: the app's JSON logging handles uvicorn's records too
     if settings.workers == 1:
-        uvicorn.run(create_app(settings), **common)
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+            log_config=None,
+        )
         return
     # each worker process builds its own app from the environment: hand the command line's choices down
     os.environ.update({f"ALMA_{key.upper()}": str(value) for key, value in overrides.items()})
-    uvicorn.run("app.asgi:create_app", factory=True, workers=settings.workers, **common)
+    uvicorn.run(
+        "app.asgi:create_app",
+        factory=True,
+        workers=settings.workers,
+        host=settings.host,
+        port=settings.port,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        log_config=None,
+    )
 
 
 async def _embedder_problem(settings: Settings, url: str) -> str | None:
@@ -85,8 +98,13 @@ def migrate(revision: str) -> None:
 
 
 @main.command()
-@click.option("--batch-size", type=click.IntRange(1, 10_000), default=256, show_default=True,
-              help="Memories embedded and stored per transaction.")  # fmt: skip
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10_000),
+    default=256,
+    show_default=True,
+    help="Memories embedded and stored per transaction.",
+)
 def reembed(batch_size: int) -> None:
     """Move the database to the configured embedder: embed every memory again.
 
@@ -148,7 +166,7 @@ def config_apply(file: Path, project_id: str | None, allow_remove_all: bool) -> 
     click.echo(_describe(result))
 
 
-async def _apply(settings: Settings, project_id: str, parsed, allow_remove_all: bool):  # type: ignore[no-untyped-def]
+async def _apply(settings: Settings, project_id: str, parsed, allow_remove_all: bool):
     async with opened(settings) as context:  # applying a config embeds nothing: no model is loaded for it
         return await context.projects.apply_config(project_id, parsed, allow_remove_all)
 
@@ -187,7 +205,7 @@ def keys_create(project_id: str, role: str, agent: str | None, name: str | None)
     if (role == "agent") != (agent is not None):
         raise click.UsageError("An agent key needs --agent; an admin key takes none.")
 
-    async def create(context):  # type: ignore[no-untyped-def]
+    async def create(context):
         try:
             return await context.keys.create_key(project_id, role, agent, name)
         except NotFound:
@@ -224,6 +242,20 @@ def keys_revoke(project_id: str, prefix: str) -> None:
     """Revoke the key whose visible prefix is PREFIX."""
     run(lambda context: context.keys.revoke_key(project_id, prefix))
     click.echo(f"Revoked {prefix}.")
+
+
+@main.command("schema")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE.")
+def schema(output: Path | None) -> None:
+    """Print today's database schema as SQL, as sql/schema/current.sql holds it."""
+    from app.database import dump_schema
+
+    text = dump_schema(database_url(Settings()))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text)
+        click.echo(f"Wrote the schema to {output}.", err=True)
 
 
 @main.command("openapi")

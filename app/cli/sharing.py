@@ -26,15 +26,19 @@ def sharing_explain(project_id: str, agent: str) -> None:
 @sharing.command("graph")
 @click.argument("project_id")
 @click.option(
-    "--format", "graph_format", type=click.Choice(["mermaid", "dot", "svg", "json"]), default="mermaid",
-    show_default=True, help="svg needs Graphviz's `dot` on this machine.",
-)  # fmt: skip
+    "--format",
+    "graph_format",
+    type=click.Choice(["mermaid", "dot", "svg", "json"]),
+    default="mermaid",
+    show_default=True,
+    help="svg needs Graphviz's `dot` on this machine.",
+)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE.")
 def sharing_graph(project_id: str, graph_format: str, output: Path | None) -> None:
     """Draw the sharing graph of PROJECT_ID: solid edges flow, dashed ones are declared on one side only."""
     from app.sharing import render
 
-    async def draw(context) -> str:  # type: ignore[no-untyped-def]
+    async def draw(context) -> str:
         projects = context.projects
         if graph_format == "json":
             return b"".join(await projects.graph_json(project_id)).decode() + "\n"

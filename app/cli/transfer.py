@@ -1,6 +1,6 @@
 """`alma import` and `alma export`: move memories in and out of a project, through the database directly.
 
-Not here: reading the sources (app/transfer_sources.py) or the batching and SQL (app/transfer.py).
+Not here: reading the sources (app.transfer.sources), the batching (app.transfer.importer), SQL (app.repositories).
 """
 
 from __future__ import annotations
@@ -23,27 +23,44 @@ from app.settings import Settings
 @click.argument("source", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--project", "project_id", required=True, help="The project to import into; apply its config first.")
 @click.option(
-    "--format", "source_format", type=click.Choice(["auto", "sqlite", "jsonl"]), default="auto", show_default=True,
+    "--format",
+    "source_format",
+    type=click.Choice(["auto", "sqlite", "jsonl"]),
+    default="auto",
+    show_default=True,
     help="auto: an SQLite file is an alma-memory database, anything else JSON Lines.",
-)  # fmt: skip
+)
 @click.option(
-    "--from-project", default=None,
+    "--from-project",
+    default=None,
     help="Only this project of the source (needed when an alma-memory database holds several).",
-)  # fmt: skip
+)
 @click.option(
-    "--on-error", type=click.Choice(["abort", "skip"]), default="abort", show_default=True,
+    "--on-error",
+    type=click.Choice(["abort", "skip"]),
+    default="abort",
+    show_default=True,
     help="At a row that cannot be imported: stop before writing its batch, or report it and go on.",
-)  # fmt: skip
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
-              help="Rows per transaction.")  # fmt: skip
+)
+@click.option(
+    "--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True, help="Rows per transaction."
+)
 @click.option("--create-agents", is_flag=True, help="Add agents the project lacks: no scope limits, no sharing.")
 @click.option("--preference-agent", default=None, help="The agent to record alma-memory's preferences under.")
 @click.option("--re-embed", is_flag=True, help="Embed every text again, even where the source's vectors fit.")
 @click.option("--dry-run", is_flag=True, help="Check and count everything, write nothing.")
 def import_command(
-    source: Path, project_id: str, source_format: str, from_project: str | None, on_error: str, batch_size: int,
-    create_agents: bool, preference_agent: str | None, re_embed: bool, dry_run: bool,
-) -> None:  # fmt: skip
+    source: Path,
+    project_id: str,
+    source_format: str,
+    from_project: str | None,
+    on_error: str,
+    batch_size: int,
+    create_agents: bool,
+    preference_agent: str | None,
+    re_embed: bool,
+    dry_run: bool,
+) -> None:
     """Import memories from an alma-memory SQLite database or a JSON Lines file (`-`: standard input).
 
     Importing again writes nothing twice: every memory keeps the key of the record it came from.
@@ -60,9 +77,13 @@ def import_command(
     if source_format == "auto":
         source_format = "jsonl" if str(source) == "-" else sniff_format(source)
     options = ImportOptions(
-        project_id=project_id, on_error=on_error, batch_size=batch_size, create_agents=create_agents,
-        re_embed=re_embed, dry_run=dry_run,
-    )  # fmt: skip
+        project_id=project_id,
+        on_error="skip" if on_error == "skip" else "abort",
+        batch_size=batch_size,
+        create_agents=create_agents,
+        re_embed=re_embed,
+        dry_run=dry_run,
+    )
     try:
         rows, total = _open_source(source, source_format, from_project, preference_agent, on_error)
         report = asyncio.run(_import(Settings(), options, rows, total))
@@ -77,14 +98,18 @@ def import_command(
     if report.stopped is not None:
         raise click.ClickException(
             f"{report.stopped}. Stopped there, before writing that row's batch"
-            + (f"; {report.batches} earlier batch(es) were written ({report.imported} memories imported)"
-               if report.batches and not dry_run else "; nothing was written")
+            + (
+                f"; {report.batches} earlier batch(es) were written ({report.imported} memories imported)"
+                if report.batches and not dry_run
+                else "; nothing was written"
+            )
             + ". Fix or remove the row and run the same command again: what is already imported is skipped."
-        )  # fmt: skip
+        )
 
 
-def _open_source(source: Path, source_format: str, from_project: str | None, preference_agent: str | None,
-                 on_error: str):  # fmt: skip
+def _open_source(
+    source: Path, source_format: str, from_project: str | None, preference_agent: str | None, on_error: str
+):
     """The rows to import and how many there are, after the checks that need no database."""
     from app.transfer.sources import AlmaMemoryDatabase, count_lines, read_jsonl
 
@@ -136,10 +161,13 @@ async def _import(settings: Settings, options, rows, total: int):
         separator = "\n" if sys.stderr.isatty() else ""  # off the progress bar's line
         with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
             importer = Importer(
-                context.transfer, context.deployment, embedder, options,
+                context.transfer,
+                context.deployment,
+                embedder,
+                options,
                 on_row=lambda: bar.update(1),
                 on_skip=lambda error: click.echo(f"{separator}{error} (skipped)", err=True),
-            )  # fmt: skip
+            )
             report = await importer.run(rows)
             if report.stopped is None:
                 bar.update(max(total - bar.pos, 0))
@@ -171,9 +199,13 @@ def _summary(project_id: str, report, options) -> str:
 @click.command("export")
 @click.option("--project", "project_id", required=True, help="The project whose memories to export.")
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-",
-    show_default=True, help="The JSON Lines file to write; `-` is standard output.",
-)  # fmt: skip
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default="-",
+    show_default=True,
+    help="The JSON Lines file to write; `-` is standard output.",
+)
 @click.option("--with-vectors", is_flag=True, help="Include each memory's vectors (larger; saves embedding on import).")
 def export_command(project_id: str, output: Path, with_vectors: bool) -> None:
     """Export a project's memories as JSON Lines, one memory a line, as `alma import` reads them back."""
@@ -184,8 +216,9 @@ def export_command(project_id: str, output: Path, with_vectors: bool) -> None:
         count = asyncio.run(_export(Settings(), project_id, output, with_vectors))
     except (AlmaError, DatabaseUnavailable) as error:
         raise click.ClickException(getattr(error, "detail", str(error))) from error
-    click.echo(f"Exported {count} memories of {project_id} to {'standard output' if str(output) == '-' else output}.",
-               err=True)  # fmt: skip
+    click.echo(
+        f"Exported {count} memories of {project_id} to {'standard output' if str(output) == '-' else output}.", err=True
+    )
 
 
 async def _export(settings: Settings, project_id: str, output: Path, with_vectors: bool) -> int:

@@ -24,9 +24,11 @@ class DeploymentRepository(Repository):
     async def init_deployment(self, embedder: Embedder) -> int:
         """Record the embedder at the first start; refuse to run later with another one, or on vectors that an
         unfinished `alma reembed` left mixed."""
-        row = await self.pool.fetchrow(*self.q.deployment.init_deployment(
-            embedding_dim=embedder.dimension, embedder=embedder.name, embedding_model=embedder.model
-        ))  # fmt: skip
+        row = await self.pool.fetchrow(
+            *self.q.deployment.init_deployment(
+                embedding_dim=embedder.dimension, embedder=embedder.name, embedding_model=embedder.model
+            )
+        )
         if (problem := deployment_mismatch(row, EmbedderIdentity.of(embedder))) is not None:
             raise DeploymentMismatch(problem)
         if row["embedding_model"] is None:
@@ -64,9 +66,9 @@ class DeploymentRepository(Repository):
         """Record the move and drop the nearest-neighbour indexes (its vectors are mixed until it finishes)."""
         q = self.q.deployment
         async with self.pool.acquire() as connection, connection.transaction():
-            await connection.fetchrow(*q.reembed_begin(
-                embedder=target.kind, embedding_model=target.model, embedding_dim=target.dimension
-            ))  # fmt: skip
+            await connection.fetchrow(
+                *q.reembed_begin(embedder=target.kind, embedding_model=target.model, embedding_dim=target.dimension)
+            )
             await connection.execute(*q.reembed_unindex(any_size=size_changes))
 
     async def reembed_progress(self) -> dict[str, tuple[str, int]]:
@@ -84,10 +86,15 @@ class DeploymentRepository(Repository):
         """A batch's new vectors ((project_id, id, ranking, learning) each) and the progress, in one transaction."""
         store = self.q.deployment.reembed_store
         async with self.pool.acquire() as connection, connection.transaction():
-            await connection.executemany(store.sql, [
-                store(kind=kind, project_id=project_id, id=memory_id, embedding=ranking, learning_embedding=learning)[1:]
-                for project_id, memory_id, ranking, learning in vectors
-            ])  # fmt: skip
+            await connection.executemany(
+                store.sql,
+                [
+                    store(
+                        kind=kind, project_id=project_id, id=memory_id, embedding=ranking, learning_embedding=learning
+                    )[1:]
+                    for project_id, memory_id, ranking, learning in vectors
+                ],
+            )
             project_id, memory_id = vectors[-1][:2]
             await connection.execute(*self.q.deployment.reembed_advance(kind=kind, project_id=project_id, id=memory_id))
 
@@ -108,12 +115,16 @@ def deployment_mismatch(row: asyncpg.Record | None, configured: EmbedderIdentity
         return None
     if row["reembed_embedder"] is not None:
         target = EmbedderIdentity(row["reembed_embedder"], row["reembed_model"], row["reembed_dim"])
-        return (f"`alma reembed` is moving this database to {target} and has not finished: its vectors are mixed. "
-                f"Run `alma reembed` again with {target.settings()} to finish the move.")  # fmt: skip
+        return (
+            f"`alma reembed` is moving this database to {target} and has not finished: its vectors are mixed. "
+            f"Run `alma reembed` again with {target.settings()} to finish the move."
+        )
     recorded = recorded_identity(row)
     if not configured.differs_from(recorded):
         return None
-    return (f"This database's vectors were made by {recorded}, but the service is configured with {configured}; "
-            "vectors of different embedders cannot be compared. Configure the recorded embedder "
-            f"({recorded.settings()}), or move the database to the new one with `alma reembed`, which embeds "
-            "every memory again.")  # fmt: skip
+    return (
+        f"This database's vectors were made by {recorded}, but the service is configured with {configured}; "
+        "vectors of different embedders cannot be compared. Configure the recorded embedder "
+        f"({recorded.settings()}), or move the database to the new one with `alma reembed`, which embeds "
+        "every memory again."
+    )

@@ -20,7 +20,7 @@ class KeyRepository(Repository):
     async def stamp_use(self, project_id: str, key_id: int) -> None:
         await self.pool.execute(*self.q.keys.stamp_key_use(project_id=project_id, key_id=key_id))
 
-    async def create_project(self, project_id: str, key: tuple[str, str, str]) -> dict[str, Any]:
+    async def create_project(self, project_id: str, key: tuple[str, str, bytes]) -> dict[str, Any]:
         """A new, empty project and its first admin key: `key` is (key, prefix, hash) from app.auth.new_key."""
         async with self.pool.acquire() as connection, connection.transaction():
             if await connection.fetchval(*self.q.projects.insert_project(project_id=project_id)) is None:
@@ -36,7 +36,7 @@ class KeyRepository(Repository):
         return [dict(row) for row in await self.pool.fetch(*self.q.projects.list_projects())]
 
     async def create_key(
-        self, project_id: str, role: str, agent: str | None, name: str | None, key: tuple[str, str, str]
+        self, project_id: str, role: str, agent: str | None, name: str | None, key: tuple[str, str, bytes]
     ) -> dict[str, Any]:
         """A new key of the project (of one of its agents, for an agent key)."""
         async with self.pool.acquire() as connection, connection.transaction():
@@ -47,13 +47,20 @@ class KeyRepository(Repository):
             return await self._insert_key(connection, project_id, role, agent, name, key)
 
     async def _insert_key(
-        self, connection: asyncpg.Connection, project_id: str, role: str, agent: str | None, name: str | None,
-        key: tuple[str, str, str],
-    ) -> dict[str, Any]:  # fmt: skip
+        self,
+        connection: asyncpg.Connection,
+        project_id: str,
+        role: str,
+        agent: str | None,
+        name: str | None,
+        key: tuple[str, str, bytes],
+    ) -> dict[str, Any]:
         secret, prefix, digest = key
-        row = await connection.fetchrow(*self.q.keys.insert_api_key(
-            project_id=project_id, prefix=prefix, secret_hash=digest, role=role, agent=agent, name=name
-        ))  # fmt: skip
+        row = await connection.fetchrow(
+            *self.q.keys.insert_api_key(
+                project_id=project_id, prefix=prefix, secret_hash=digest, role=role, agent=agent, name=name
+            )
+        )
         return {"key": secret, **dict(row)}
 
     async def list_keys(self, project_id: str) -> list[dict[str, Any]]:

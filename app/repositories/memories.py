@@ -78,27 +78,47 @@ class MemoryRepository(Repository):
             connection, project_id, request.agent, domain=request.domain, task_type=request.task_type
         )
         success = request.outcome == "success"
-        learning = {"project_id": project_id, "agent": request.agent, "task_type": request.task_type,
-                    "strategy_embedding": learned.strategy_vector, "similarity_threshold": self.strategy_similarity}  # fmt: skip
-        outcome = await connection.fetchval(*q.insert_outcomes(
-            request.model_dump(), project_id=project_id, success=success, embedding=learned.task_vector,
-            strategy_embedding=learned.strategy_vector,
-        ))  # fmt: skip
+        learning = {
+            "project_id": project_id,
+            "agent": request.agent,
+            "task_type": request.task_type,
+            "strategy_embedding": learned.strategy_vector,
+            "similarity_threshold": self.strategy_similarity,
+        }
+        outcome = await connection.fetchval(
+            *q.insert_outcomes(
+                request.model_dump(),
+                project_id=project_id,
+                success=success,
+                embedding=learned.task_vector,
+                strategy_embedding=learned.strategy_vector,
+            )
+        )
         heuristic = await connection.fetchval(*q.strengthen_heuristic(learning, success=success))
         if heuristic is None:
-            heuristic = await connection.fetchval(*q.create_heuristic_from_outcomes(
-                learning, min_occurrences=agent["min_occurrences_for_heuristic"],
-                condition=request.task_type or request.task, strategy=request.strategy_used, domain=request.domain,
-                embedding=learned.task_vector,
-            ))  # fmt: skip
+            heuristic = await connection.fetchval(
+                *q.create_heuristic_from_outcomes(
+                    learning,
+                    min_occurrences=agent["min_occurrences_for_heuristic"],
+                    condition=request.task_type or request.task,
+                    strategy=request.strategy_used,
+                    domain=request.domain,
+                    embedding=learned.task_vector,
+                )
+            )
         anti_pattern = None
         if not success and request.error_message:
             anti_pattern = await connection.fetchval(*q.strengthen_anti_pattern(learning))
             if anti_pattern is None:
-                anti_pattern = await connection.fetchval(*q.create_anti_pattern_from_failures(
-                    learning, pattern=request.strategy_used, why_bad=request.error_message, domain=request.domain,
-                    embedding=learned.task_vector,
-                ))  # fmt: skip
+                anti_pattern = await connection.fetchval(
+                    *q.create_anti_pattern_from_failures(
+                        learning,
+                        pattern=request.strategy_used,
+                        why_bad=request.error_message,
+                        domain=request.domain,
+                        embedding=learned.task_vector,
+                    )
+                )
         return {"outcome": outcome, "heuristic": heuristic, "anti_pattern": anti_pattern}
 
     async def add(self, kind: MemoryKind, project_id: str, body: BaseModel, vectors: dict[str, Vec]) -> dict[str, Any]:
@@ -129,14 +149,29 @@ class MemoryRepository(Repository):
         return row["item"]
 
     async def list_memories(
-        self, project_id: str, kind: MemoryKind, reader: str, owner: str | None, task_type: str | None,
-        domain: str | None, limit: int, offset: int,
-    ) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+        self,
+        project_id: str,
+        kind: MemoryKind,
+        reader: str,
+        owner: str | None,
+        task_type: str | None,
+        domain: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]:
         """A page of what the reader may read, newest first, and the total over all pages."""
-        rows = await self.pool.fetch(*self.q.memories.list_memories(
-            project_id=project_id, kind=kind.path, reader=reader, owner=owner, task_type=task_type, domain=domain,
-            limit=limit, offset=offset,
-        ))  # fmt: skip
+        rows = await self.pool.fetch(
+            *self.q.memories.list_memories(
+                project_id=project_id,
+                kind=kind.path,
+                reader=reader,
+                owner=owner,
+                task_type=task_type,
+                domain=domain,
+                limit=limit,
+                offset=offset,
+            )
+        )
         if not rows:
             await self.require_agent(project_id, reader)
         return [row["item"] for row in rows], (rows[0]["total"] if rows else 0)
@@ -178,9 +213,11 @@ class MemoryRepository(Repository):
         else:
             async with self.pool.acquire() as connection:
                 await self.require_project(connection, project_id)
-        row = await self.pool.fetchrow(*self.q.memories.forget(
-            project_id=project_id, agent=agent, older_than_days=older_than_days, below_confidence=below_confidence
-        ))  # fmt: skip
+        row = await self.pool.fetchrow(
+            *self.q.memories.forget(
+                project_id=project_id, agent=agent, older_than_days=older_than_days, below_confidence=below_confidence
+            )
+        )
         return dict(row)
 
     async def stats(self, project_id: str, agent: str) -> tuple[list[asyncpg.Record], list[str]]:
@@ -201,14 +238,27 @@ class MemoryRepository(Repository):
     # --- retrieval ---------------------------------------------------------------------------------
 
     async def retrieve(
-        self, project_id: str, reader: str, query_vector: Vec, top_k: int, include_shared: bool, user_id: str | None,
+        self,
+        project_id: str,
+        reader: str,
+        query_vector: Vec,
+        top_k: int,
+        include_shared: bool,
+        user_id: str | None,
         ranking: Ranking | None = None,
-    ) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+    ) -> dict[str, list[dict[str, Any]]]:
         """The reader's top memories of each kind, in one statement; each item names its owning agent."""
-        row = await self.pool.fetchrow(*self.q.memories.retrieve(
-            (ranking or self.ranking).parameters(), project_id=project_id, reader=reader, query_vector=query_vector,
-            top_k=top_k, include_shared=include_shared, user_id=user_id,
-        ))  # fmt: skip
+        row = await self.pool.fetchrow(
+            *self.q.memories.retrieve(
+                (ranking or self.ranking).parameters(),
+                project_id=project_id,
+                reader=reader,
+                query_vector=query_vector,
+                top_k=top_k,
+                include_shared=include_shared,
+                user_id=user_id,
+            )
+        )
         if not row["reader_known"]:
             async with self.pool.acquire() as connection:
                 raise await self.agent_not_found(connection, project_id, reader)

@@ -58,8 +58,10 @@ class ProjectRepository(Repository):
             )
         warnings = [edge_warning(project_id, e["source"], e["reader"], e["inherited"], e["status"]) for e in silent]
         if silent and silent[0]["total"] > len(silent):
-            warnings.append(f"… and {silent[0]['total'] - len(silent):,} more declarations along which no memory "
-                            "flows: GET /sharing/graph lists them all.")  # fmt: skip
+            warnings.append(
+                f"… and {silent[0]['total'] - len(silent):,} more declarations along which no memory "
+                "flows: GET /sharing/graph lists them all."
+            )
         return ConfigApplied(
             project_id=project_id,
             project_created=project_created,

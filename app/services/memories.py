@@ -16,6 +16,7 @@ from app.errors import InvalidInput
 from app.memory.kinds import BY_NAME, BY_PATH, KINDS, SHARED_BY_AGENT, MemoryKind
 from app.models import (
     AgentStats,
+    AnyMemory,
     BulkLearnRequest,
     BulkLearnResult,
     ForgetRequest,
@@ -32,8 +33,9 @@ from app.prompt import format_prompt
 from app.repositories.common import Vec
 from app.repositories.memories import LearnedOutcome, MemoryRepository
 
-OUTCOMES, HEURISTICS, ANTI_PATTERNS, DOMAIN_KNOWLEDGE = (BY_PATH[path] for path in (
-    "outcomes", "heuristics", "anti-patterns", "domain-knowledge"))  # fmt: skip
+OUTCOMES, HEURISTICS, ANTI_PATTERNS, DOMAIN_KNOWLEDGE = (
+    BY_PATH[path] for path in ("outcomes", "heuristics", "anti-patterns", "domain-knowledge")
+)
 
 
 class MemoryService:
@@ -109,19 +111,26 @@ class MemoryService:
 
     # --- reading, changing, forgetting ---------------------------------------------------------------
 
-    async def get_memory(self, project_id: str, kind: MemoryKind, memory_id: int, reader: str) -> Memory:
+    async def get_memory(self, project_id: str, kind: MemoryKind, memory_id: int, reader: str) -> AnyMemory:
         return _item(kind, await self.repository.get_memory(project_id, kind, memory_id, reader), reader)
 
     async def list_memories(
-        self, project_id: str, kind: MemoryKind, reader: str, owner: str | None, task_type: str | None,
-        domain: str | None, limit: int, offset: int,
-    ) -> MemoryPage:  # fmt: skip
+        self,
+        project_id: str,
+        kind: MemoryKind,
+        reader: str,
+        owner: str | None,
+        task_type: str | None,
+        domain: str | None,
+        limit: int,
+        offset: int,
+    ) -> MemoryPage:
         items, total = await self.repository.list_memories(
             project_id, kind, reader, owner, task_type, domain, limit, offset
         )
-        return MemoryPage(items=[_item(kind, item, reader) for item in items], total=total, limit=limit, offset=offset)  # type: ignore[misc]
+        return MemoryPage(items=[_item(kind, item, reader) for item in items], total=total, limit=limit, offset=offset)
 
-    async def update_memory(self, project_id: str, kind: MemoryKind, memory_id: int, update: MemoryUpdate) -> Memory:
+    async def update_memory(self, project_id: str, kind: MemoryKind, memory_id: int, update: MemoryUpdate) -> AnyMemory:
         """The owner's change; fields of another kind are refused, changed texts are embedded again."""
         changed = update.model_fields_set - {"agent"}
         foreign = sorted(changed - kind.updatable)
@@ -131,8 +140,11 @@ class MemoryService:
                 f"it accepts {', '.join(sorted(kind.updatable))}.",
                 errors=[{"field": field, "message": f"not a field of {kind.path}"} for field in foreign],
             )
-        texts = {column: (field, getattr(update, field)) for column, field in kind.vector_columns.items()
-                 if field in kind.updatable and getattr(update, field) is not None}  # fmt: skip
+        texts = {
+            column: (field, getattr(update, field))
+            for column, field in kind.vector_columns.items()
+            if field in kind.updatable and getattr(update, field) is not None
+        }
         vectors = dict(zip(texts, await self._vectors(list(texts.values())))) if texts else {}
         item = await self.repository.update_memory(kind, project_id, memory_id, update, vectors)
         return _item(kind, item, update.agent)
@@ -187,7 +199,7 @@ class MemoryService:
             include_shared=request.include_shared,
             took_ms=round((time.perf_counter() - started) * 1000, 3),
             prompt=prompt,
-            **items,  # type: ignore[arg-type]
+            **items,
         )
 
 

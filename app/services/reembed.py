@@ -84,7 +84,7 @@ class Reembedding:
                 moved += len(rows)
                 on_batch(len(rows))
         on_indexing()
-        await self.deployment.reembed_finish(self.target.dimension)
+        await self.deployment.reembed_finish(self.embedder.dimension)
         return moved
 
     async def _vectors(self, kind: MemoryKind, rows: list[asyncpg.Record]) -> list[tuple[str, int, Vec, Vec | None]]:

@@ -16,6 +16,9 @@ from app.sharing.edges import Edge
 InheritStatus = Literal["granted", "granted_but_empty", "denied", "not_an_agent"]
 ShareStatus = Literal["flows", "not_inherited", "not_an_agent"]
 SHARED_KINDS = tuple(kind.path for kind in SHARED_BY_AGENT)  # preferences are per user
+# how the database's classification of an edge reads from each end
+INHERIT_STATUS: dict[str, InheritStatus] = {"granted": "granted", "not_shared": "denied"}
+SHARE_STATUS: dict[str, ShareStatus] = {"granted": "flows", "not_inherited": "not_inherited"}
 
 
 class InheritedSource(BaseModel):
@@ -82,7 +85,7 @@ def explain(
 
     sources = []
     for source in _unique(settings.inherit_from, agent):
-        status = {"granted": "granted", "not_shared": "denied"}.get(status_of[source, agent], "not_an_agent")
+        status: InheritStatus = INHERIT_STATUS.get(status_of[source, agent], "not_an_agent")
         if status == "not_an_agent":
             advice = f"{source} {missing}, or remove it from {agent}'s inherit_from"
         elif status == "denied":
@@ -97,14 +100,14 @@ def explain(
 
     readers = []
     for reader in _unique(settings.share_with, agent):
-        status = {"granted": "flows", "not_inherited": "not_inherited"}.get(status_of[agent, reader], "not_an_agent")
-        if status == "not_an_agent":
+        shared: ShareStatus = SHARE_STATUS.get(status_of[agent, reader], "not_an_agent")
+        if shared == "not_an_agent":
             advice = f"{reader} {missing}, or remove it from {agent}'s share_with"
-        elif status == "not_inherited":
+        elif shared == "not_inherited":
             advice = f"add {agent} to {reader}'s inherit_from"
         else:
             advice = None
-        readers.append(SharedReader(reader=reader, status=status, advice=advice))
+        readers.append(SharedReader(reader=reader, status=shared, advice=advice))
 
     not_shared_back = sorted(edge.reader for edge in edges if edge.source == agent and edge.status == "not_shared")
     return SharingExplanation(

@@ -94,9 +94,15 @@ async def svg(graph: SharingGraph) -> str:
         )
     try:
         done = await asyncio.to_thread(
-            lambda: subprocess.run([binary, "-Tsvg"], input=dot(graph), capture_output=True, text=True,
-                                   timeout=DOT_TIMEOUT_SECONDS, check=False)
-        )  # fmt: skip
+            lambda: subprocess.run(
+                [binary, "-Tsvg"],
+                input=dot(graph),
+                capture_output=True,
+                text=True,
+                timeout=DOT_TIMEOUT_SECONDS,
+                check=False,
+            )
+        )
     except subprocess.TimeoutExpired as error:
         raise GraphTooLarge(
             f"Graphviz did not draw the graph within {DOT_TIMEOUT_SECONDS:g} s. Ask for format=dot and draw it "

@@ -151,18 +151,20 @@ class Importer:
             if value is not None and agent is not None and not in_scope(agent, value):
                 allowed = ", ".join(agent["can_learn"]) or f"anything but {', '.join(agent['cannot_learn'])}"
                 raise RowError(
-                    row.where, "outside scope",
+                    row.where,
+                    "outside scope",
                     f"{record.agent} may not learn {scoped} '{value}' (can_learn: {allowed}); "
                     f"add it to {record.agent}'s can_learn to import this memory",
-                )  # fmt: skip
+                )
         staged = _Staged(row.kind, record, row.key, self._native_id(row.kind, row.key), row.vector)
         for column, (vector, text) in self._vector_sources(staged).items():
             if not self._keeps(vector) and not has_direction(self.embedder, text):
                 raise RowError(
-                    row.where, "no words",
+                    row.where,
+                    "no words",
                     f"the text behind `{column}` has no word the {self.embedder.name} embedder can read, so it "
                     "would have no vector to rank by; give it words or a vector of the deployment's size",
-                )  # fmt: skip
+                )
         return staged
 
     def _agent(self, where: str, name: str) -> asyncpg.Record | None:
@@ -172,10 +174,11 @@ class Importer:
         if not self.options.create_agents:
             known = ", ".join(sorted(self.agents)) or "none"
             raise RowError(
-                where, "unknown agent",
+                where,
+                "unknown agent",
                 f"{name} is not an agent of project {self.options.project_id} (agents: {known}); add it to "
                 "the project's config and apply it, or pass --create-agents",
-            )  # fmt: skip
+            )
         self.agents[name] = None  # an empty config: no scope limits, no sharing
         self.new_agents.append(name)
         return None
@@ -205,7 +208,7 @@ class Importer:
         for position, staged in enumerate(batch):
             kept = {}
             for column, (vector, source_text) in self._vector_sources(staged).items():
-                if self._keeps(vector):
+                if vector is not None and self._keeps(vector):
                     kept[column] = unit(vector)
                 else:
                     wanted.append((position, column, source_text))
@@ -221,15 +224,23 @@ class Importer:
     @staticmethod
     def _vector_sources(staged: _Staged) -> dict[str, tuple[list[float] | None, str]]:
         """Per vector column of the record: the vector the source gave (if any), and the text it stands for."""
-        given = {"embedding": staged.vector or staged.record.embedding,
-                 "strategy_embedding": getattr(staged.record, "strategy_embedding", None)}  # fmt: skip
-        return {column: (given[column], getattr(staged.record, text))
-                for column, text in BY_PATH[staged.kind].vector_columns.items()}  # fmt: skip
+        given = {
+            "embedding": staged.vector or staged.record.embedding,
+            "strategy_embedding": getattr(staged.record, "strategy_embedding", None),
+        }
+        return {
+            column: (given[column], getattr(staged.record, text))
+            for column, text in BY_PATH[staged.kind].vector_columns.items()
+        }
 
     def _keeps(self, vector: list[float] | None) -> bool:
         """Whether the source's vector is stored as it is (else its text is embedded again)."""
-        return (vector is not None and len(vector) == self.dimension and not self.options.re_embed
-                and vector_has_direction(vector))  # fmt: skip
+        return (
+            vector is not None
+            and len(vector) == self.dimension
+            and not self.options.re_embed
+            and vector_has_direction(vector)
+        )
 
     def _count_vector(self, vector: list[float] | None, kept: bool) -> None:
         if kept:
@@ -243,9 +254,12 @@ class Importer:
     def _staging_row(staged: _Staged, vectors: dict[str, list[float]]) -> tuple:
         values = staged.record.model_dump()
         values.update(
-            kind=staged.kind, import_key=staged.key, native_id=staged.native_id,
-            embedding=vectors["embedding"], strategy_embedding=vectors.get("strategy_embedding"),
-        )  # fmt: skip
+            kind=staged.kind,
+            import_key=staged.key,
+            native_id=staged.native_id,
+            embedding=vectors["embedding"],
+            strategy_embedding=vectors.get("strategy_embedding"),
+        )
         return tuple(values.get(column) for column in STAGING_COLUMNS)
 
 

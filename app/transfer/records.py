@@ -95,13 +95,40 @@ class PreferenceRecord(MemoryRecord):
     source: Label | None = None
 
 
-# The columns of sql/queries/create_import_staging.sql that a batch is COPYed into.
+# The columns of sql/queries/transfer/create_import_staging.sql that a batch is COPYed into.
 STAGING_COLUMNS = (
-    "kind", "agent", "import_key", "native_id", "created_at", "updated_at", "task", "task_type", "domain",
-    "success", "strategy_used", "duration_ms", "error_message", "feedback", "condition", "strategy",
-    "confidence", "occurrence_count", "success_count", "last_validated", "fact", "source", "pattern", "why_bad",
-    "better_alternative", "last_seen", "user_id", "category", "preference", "embedding", "strategy_embedding",
-)  # fmt: skip
+    "kind",
+    "agent",
+    "import_key",
+    "native_id",
+    "created_at",
+    "updated_at",
+    "task",
+    "task_type",
+    "domain",
+    "success",
+    "strategy_used",
+    "duration_ms",
+    "error_message",
+    "feedback",
+    "condition",
+    "strategy",
+    "confidence",
+    "occurrence_count",
+    "success_count",
+    "last_validated",
+    "fact",
+    "source",
+    "pattern",
+    "why_bad",
+    "better_alternative",
+    "last_seen",
+    "user_id",
+    "category",
+    "preference",
+    "embedding",
+    "strategy_embedding",
+)
 
 
 def export_record(project_id: str, row: asyncpg.Record) -> dict[str, Any]:

@@ -7,7 +7,7 @@ needed. Its layout (as of alma-memory 0.11.0): one table per memory kind, keyed 
 in `embeddings (memory_type, memory_id, embedding)` as raw little-endian float32 blobs of any size;
 timestamps as ISO 8601 text; preferences belong to a user only, with neither project nor agent.
 
-Not here: checking fields against the API's limits, or writing anything (app/transfer.py).
+Not here: checking fields against the API's limits, or writing anything (app.transfer.importer).
 """
 
 from __future__ import annotations
@@ -74,8 +74,10 @@ class AlmaMemoryDatabase:
 
     def count(self, project: str) -> dict[str, int]:
         """Per table, how many rows an import of the project reads."""
-        return {table: self.connection.execute(*self._select(table, project, "count(*)")).fetchone()[0]
-                for table in self.tables}  # fmt: skip
+        return {
+            table: self.connection.execute(*self._select(table, project, "count(*)")).fetchone()[0]
+            for table in self.tables
+        }
 
     def rows(self, project: str, preference_agent: str | None) -> Iterator[SourceRow]:
         """The project's memories of every kind, and every preference (recorded under `preference_agent`)."""
@@ -87,16 +89,23 @@ class AlmaMemoryDatabase:
                 values = dict(row)
                 where = f"table {table} row id {values.get('id')}"
                 if table == "preferences" and preference_agent is None:
-                    yield SourceRow(where, error=RowError(
-                        where, "no agent",
-                        "alma-memory records no agent for preferences; pass --preference-agent NAME to record "
-                        "them under an agent of the project",
-                    ))  # fmt: skip
+                    yield SourceRow(
+                        where,
+                        error=RowError(
+                            where,
+                            "no agent",
+                            "alma-memory records no agent for preferences; pass --preference-agent NAME to record "
+                            "them under an agent of the project",
+                        ),
+                    )
                     continue
                 yield SourceRow(
-                    where, kind=kind, key=f"alma-sqlite:{table}:{values.get('id')}",
-                    values=_ALMA_FIELDS[table](values, preference_agent), vector=_vector(values["alma_vector"]),
-                )  # fmt: skip
+                    where,
+                    kind=kind,
+                    key=f"alma-sqlite:{table}:{values.get('id')}",
+                    values=_ALMA_FIELDS[table](values, preference_agent),
+                    vector=_vector(values["alma_vector"]),
+                )
 
     def _select(self, table: str, project: str, columns: str) -> tuple[str, list[str]]:
         """A statement over one table, with its vectors joined; preferences belong to no project."""
@@ -126,43 +135,65 @@ def _present(**fields: Any) -> dict[str, Any]:
 
 def _heuristic(row: dict[str, Any], _: str | None) -> dict[str, Any]:
     return _present(
-        agent=row.get("agent"), condition=row.get("condition"), strategy=row.get("strategy"),
-        confidence=row.get("confidence") or 0.0, occurrence_count=row.get("occurrence_count") or 0,
-        success_count=row.get("success_count") or 0, last_validated=row.get("last_validated"),
+        agent=row.get("agent"),
+        condition=row.get("condition"),
+        strategy=row.get("strategy"),
+        confidence=row.get("confidence") or 0.0,
+        occurrence_count=row.get("occurrence_count") or 0,
+        success_count=row.get("success_count") or 0,
+        last_validated=row.get("last_validated"),
         created_at=row.get("created_at"),
-    )  # fmt: skip
+    )
 
 
 def _outcome(row: dict[str, Any], _: str | None) -> dict[str, Any]:
     return _present(
-        agent=row.get("agent"), task=row.get("task_description"), task_type=row.get("task_type"),
-        success=bool(row.get("success")), strategy_used=row.get("strategy_used"), duration_ms=row.get("duration_ms"),
-        error_message=row.get("error_message"), feedback=row.get("user_feedback"), created_at=row.get("timestamp"),
-    )  # fmt: skip
+        agent=row.get("agent"),
+        task=row.get("task_description"),
+        task_type=row.get("task_type"),
+        success=bool(row.get("success")),
+        strategy_used=row.get("strategy_used"),
+        duration_ms=row.get("duration_ms"),
+        error_message=row.get("error_message"),
+        feedback=row.get("user_feedback"),
+        created_at=row.get("timestamp"),
+    )
 
 
 def _domain_knowledge(row: dict[str, Any], _: str | None) -> dict[str, Any]:
     return _present(
-        agent=row.get("agent"), domain=row.get("domain") or "general", fact=row.get("fact"),
-        source=row.get("source"), confidence=row.get("confidence"), created_at=row.get("last_verified"),
+        agent=row.get("agent"),
+        domain=row.get("domain") or "general",
+        fact=row.get("fact"),
+        source=row.get("source"),
+        confidence=row.get("confidence"),
+        created_at=row.get("last_verified"),
         updated_at=row.get("last_verified"),
-    )  # fmt: skip
+    )
 
 
 def _anti_pattern(row: dict[str, Any], _: str | None) -> dict[str, Any]:
     return _present(
-        agent=row.get("agent"), pattern=row.get("pattern"), why_bad=row.get("why_bad"),
-        better_alternative=row.get("better_alternative"), occurrence_count=row.get("occurrence_count"),
-        last_seen=row.get("last_seen"), created_at=row.get("created_at"),
-    )  # fmt: skip
+        agent=row.get("agent"),
+        pattern=row.get("pattern"),
+        why_bad=row.get("why_bad"),
+        better_alternative=row.get("better_alternative"),
+        occurrence_count=row.get("occurrence_count"),
+        last_seen=row.get("last_seen"),
+        created_at=row.get("created_at"),
+    )
 
 
 def _preference(row: dict[str, Any], agent: str | None) -> dict[str, Any]:
     return _present(
-        agent=agent, user_id=row.get("user_id"), category=row.get("category") or "general",
-        preference=row.get("preference"), source=row.get("source"), created_at=row.get("timestamp"),
+        agent=agent,
+        user_id=row.get("user_id"),
+        category=row.get("category") or "general",
+        preference=row.get("preference"),
+        source=row.get("source"),
+        created_at=row.get("timestamp"),
         updated_at=row.get("timestamp"),
-    )  # fmt: skip
+    )
 
 
 # alma-memory's columns → the fields of our records, per table (alma-memory's own defaults for its NULLs).

@@ -9,14 +9,4 @@ ALTER TABLE domain_knowledge ALTER COLUMN embedding SET STORAGE MAIN;
 ALTER TABLE preferences ALTER COLUMN embedding SET STORAGE MAIN;
 
 -- Recency in float8 rather than numeric arithmetic: the same score, computed faster for every row ranked.
-CREATE OR REPLACE FUNCTION memory_score(similarity float8, at timestamptz, success float8, confidence float8,
-                                        w_similarity float8, w_recency float8, w_success float8,
-                                        w_confidence float8, half_life_days float8)
-RETURNS float8
-LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-    SELECT w_similarity * similarity
-         + w_recency * power(0.5, greatest(extract(epoch FROM now() - at)::float8, 0) / 86400.0 / half_life_days)
-         + w_success * success
-         + w_confidence * confidence
-$$;
+-- include: memory_score_v2

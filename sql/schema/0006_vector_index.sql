@@ -39,14 +39,4 @@ CREATE TRIGGER deployment_indexes_vectors AFTER INSERT ON deployment
 SELECT index_vectors(embedding_dim) FROM deployment;
 
 -- Recency in float8 from end to end (date_part, not extract's numeric): the same score, a fifth faster to rank.
-CREATE OR REPLACE FUNCTION memory_score(similarity float8, at timestamptz, success float8, confidence float8,
-                                        w_similarity float8, w_recency float8, w_success float8,
-                                        w_confidence float8, half_life_days float8)
-RETURNS float8
-LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-    SELECT w_similarity * similarity
-         + w_recency * power(0.5, greatest(date_part('epoch', now() - at), 0) / (86400.0 * half_life_days))
-         + w_success * success
-         + w_confidence * confidence
-$$;
+-- include: memory_score_v3
