@@ -11,11 +11,11 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.pydantic import PydanticPlugin
 
 from app import __version__
 from app.api.dependencies import PROVIDERS, provide_caller, require_media_type
+from app.api.docs import docs_assets, landing, swagger
 from app.api.health import health, ready
 from app.api.keys import KeyController
 from app.api.memories import MemoryController, WriteRouter
@@ -92,6 +92,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     return Litestar(
         route_handlers=[
+            landing,
+            docs_assets,
             health,
             ready,
             MetricsController,
@@ -118,6 +120,6 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             version=__version__,
             description="Shared, permissioned memory for teams of AI agents.",
             path="/docs",
-            render_plugins=[SwaggerRenderPlugin(path="/")],
+            render_plugins=[swagger],
         ),
     )

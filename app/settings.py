@@ -4,7 +4,7 @@ import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.ranking import Ranking
@@ -19,6 +19,11 @@ class Settings(BaseSettings):
         default=None,
         description="PostgreSQL with pgvector. Unset: an embedded server is started in data_dir.",
     )
+    url: str | None = Field(
+        default=None,
+        description="The service the `alma` command talks to. Unset: the one running for data_dir, if any.",
+    )
+    api_key: SecretStr | None = Field(default=None, description="The key the `alma` command sends to that service.")
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
     data_dir: Path = Field(default=Path(".alma/data"), description="Where the embedded PostgreSQL keeps its data.")
@@ -111,6 +116,12 @@ class Settings(BaseSettings):
             return ipaddress.ip_address(self.host).is_loopback
         except ValueError:
             return False
+
+    @field_validator("database_url", "url", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        """`ALMA_DATABASE_URL=` (empty) means unset, as in a shell."""
+        return None if value == "" else value
 
     @property
     def auth_required(self) -> bool:

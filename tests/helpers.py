@@ -4,6 +4,7 @@ settings and clients, a live server, the `alma` command, and a direct look at th
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import asyncpg
 import httpx
+import pytest
 import uvicorn
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -241,9 +243,9 @@ async def live_project(base: str, project: str = "my-team") -> AsyncIterator[htt
 ALMA = str(Path(sys.executable).parent / "alma")
 
 
-def run_alma(*args: str, **env: str) -> subprocess.CompletedProcess:
+def run_alma(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "ALMA_EMBEDDER": "hashing", **env}
-    return subprocess.run([ALMA, *args], env=environment, capture_output=True, text=True, timeout=120)
+    return subprocess.run([ALMA, *args], env=environment, capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def wait_until_up(server: subprocess.Popen, base: str, seconds: float = 60) -> None:
@@ -258,3 +260,34 @@ def wait_until_up(server: subprocess.Popen, base: str, seconds: float = 60) -> N
         assert server.poll() is None, server.stdout.read().decode()
         assert time.monotonic() - started < seconds, f"alma serve did not answer within {seconds} s"
         time.sleep(0.1)
+
+
+# --- a browser ----------------------------------------------------------------------------------------
+
+
+def need(program: str, package: str) -> str:
+    """The path of a program these tests cannot do without; failing, not skipping, when it is missing."""
+    path = shutil.which(program)
+    if path is None:
+        pytest.fail(f"`{program}` is not installed: apt-get install -y {package}")
+    return path
+
+
+def chromium(url: str, profile: Path, *extra: str) -> subprocess.CompletedProcess:
+    browser = need("chromium", "chromium")
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--window-size=1200,800",
+        "--virtual-time-budget=5000",
+        # nothing but this machine answers: a page that needs another host shows it
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ]
+    return subprocess.run([browser, *flags, *extra, url], capture_output=True, text=True, timeout=120)

@@ -4,6 +4,8 @@ import json
 import os
 import signal
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -153,6 +155,9 @@ def test_serve_with_two_workers_shares_one_embedded_database_and_stops_it(tmp_pa
     server = subprocess.Popen(
         [ALMA, "serve", "--workers", "2"], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(line.decode() for line in server.stdout), daemon=True)
+    reader.start()
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(server, base)
@@ -175,8 +180,14 @@ def test_serve_with_two_workers_shares_one_embedded_database_and_stops_it(tmp_pa
             }
         assert learned == [201] * 20
         assert counts == {20}
+        # one worker may still be starting when the first answers: wait for both before stopping them
+        deadline = time.monotonic() + 30
+        while sum("Running OPEN" in line for line in lines) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         server.send_signal(signal.SIGTERM)
-        output = server.communicate(timeout=60)[0].decode()
-    assert output.count("Running OPEN") == 2, output[-2000:]
+        server.wait(timeout=60)
+        reader.join(timeout=10)
+    output = "\n".join(lines)
+    assert sum("Running OPEN" in line for line in lines) == 2, output[-2000:]
     assert not (tmp_path / "data" / "pgdata" / "postmaster.pid").exists(), "the embedded server was left running"

@@ -1,8 +1,6 @@
 """The sharing graph: as JSON, Mermaid, DOT and SVG over HTTP and from `alma sharing graph`, and the page
 that draws it, loaded in headless Chromium from a live service."""
 
-import shutil
-import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
@@ -19,8 +17,10 @@ from tests.helpers import (
     Api,
     assert_another_projects_key_gets_the_same_404,
     bearer,
+    chromium,
     guide_example,
     live_server,
+    need,
     run_alma,
     settings_for,
 )
@@ -63,14 +63,6 @@ digraph sharing {
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SVG_NS = "{http://www.w3.org/2000/svg}"
-
-
-def need(program: str, package: str) -> str:
-    """The path of a program these tests cannot do without; failing, not skipping, when it is missing."""
-    path = shutil.which(program)
-    if path is None:
-        pytest.fail(f"`{program}` is not installed: apt-get install -y {package}")
-    return path
 
 
 async def graph(api: Api, graph_format: str | None = None, **request) -> httpx.Response:
@@ -262,24 +254,6 @@ def _seed_team(base: str) -> str:
         f"{base}/v1/projects/my-team/keys", json={"role": "agent", "agent": "qa_engineer"}, headers=signed
     ).json()["key"]
     return agent_key
-
-
-def chromium(url: str, profile: Path, *extra: str) -> subprocess.CompletedProcess:
-    browser = need("chromium", "chromium")
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--window-size=1200,800",
-        "--virtual-time-budget=5000",
-    ]
-    return subprocess.run([browser, *flags, *extra, url], capture_output=True, text=True, timeout=120)
 
 
 def test_the_page_draws_the_graph_in_chromium(live_team, tmp_path: Path):

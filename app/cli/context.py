@@ -11,16 +11,21 @@ from dataclasses import dataclass
 import asyncpg
 import click
 
+from app.cli.remote import Service, running_service
 from app.settings import Settings
 
 
 def database_url(settings: Settings, migrate: bool | None = None) -> str:
     """The database to use, started when embedded; migrated when asked, and always when embedded."""
+    from app.database import embedded_running, resolve_database_url
     from app.database import migrate as run_migrations
-    from app.database import resolve_database_url
 
     if settings.embedded:
-        click.echo(f"Starting the embedded PostgreSQL in {settings.data_dir.resolve()} ...", err=True)
+        where = settings.data_dir.resolve()
+        if embedded_running(settings.data_dir):
+            click.echo(f"Using the embedded PostgreSQL running in {where}.", err=True)
+        else:
+            click.echo(f"Starting the embedded PostgreSQL in {where} ...", err=True)
     url = resolve_database_url(settings)
     if migrate or (migrate is None and (settings.embedded or settings.migrate_on_start)):
         run_migrations(url)
@@ -49,11 +54,37 @@ class Context:
         self.keys = KeyStore(KeyRepository(self.pool, queries), required=True, operator_key=None)
 
 
+def service_for(settings: Settings) -> Service | None:
+    """The service a command goes through: --url / ALMA_URL, else the one running for the data directory
+    (unless ALMA_DATABASE_URL names a database to use directly); None: the command opens the database."""
+    key = settings.api_key.get_secret_value() if settings.api_key else None
+    if settings.url:
+        return Service(settings.url, key)
+    if settings.database_url:
+        return None
+    if (url := running_service(settings)) is not None:
+        click.echo(f"Using the service at {url}, which runs for {settings.data_dir.resolve()}.", err=True)
+        return Service(url, key)
+    return None
+
+
+def require_existing_database(settings: Settings) -> None:
+    """Refuse to create an embedded database as a side effect: only `alma serve` and `alma migrate` do."""
+    if settings.embedded and not (settings.data_dir / "pgdata" / "PG_VERSION").exists():
+        raise click.ClickException(
+            f"No ALMA service is running for {settings.data_dir.resolve()}, and there is no database there. Start "
+            "`alma serve` (in the folder that holds .alma/), or point ALMA_URL at a running service, or "
+            "ALMA_DATABASE_URL at a database."
+        )
+
+
 @asynccontextmanager
 async def opened(settings: Settings) -> AsyncIterator[Context]:
-    """A small pool on the configured (or embedded, migrated) database, and what runs over it."""
+    """A small pool on the configured (or embedded, migrated) database, and what runs over it. An embedded
+    database must exist already: commands other than serve and migrate never create one."""
     from app.database import open_pool
 
+    require_existing_database(settings)
     url = await asyncio.to_thread(database_url, settings)
     pool = await open_pool(url, 1, 2)
     try:

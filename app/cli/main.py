@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from app.cli.context import database_url, opened, run
+from app.cli.context import database_url, opened, run, service_for
+from app.cli.remote import record_service
 from app.cli.sharing import sharing
 from app.cli.transfer import export_command, import_command
 from app.settings import Settings
@@ -20,8 +21,19 @@ GRACEFUL_SECONDS = 25  # in-flight requests may finish this long after SIGTERM (
 
 @click.group()
 @click.version_option(package_name="alma-service")
-def main() -> None:
-    """ALMA: shared, permissioned memory for teams of AI agents."""
+@click.option(
+    "--url", default=None, help="The service to act on [ALMA_URL; default: the one running for ALMA_DATA_DIR]."
+)
+@click.option("--api-key", default=None, help="The key to send it [ALMA_API_KEY].")
+def main(url: str | None, api_key: str | None) -> None:
+    """ALMA: shared, permissioned memory for teams of AI agents.
+
+    Commands that have an HTTP equivalent act through the running service (--url, or the one `alma serve`
+    runs for this data directory); without one they open the database (ALMA_DATABASE_URL, or the embedded
+    one in ALMA_DATA_DIR, which only `alma serve` and `alma migrate` create)."""
+    for name, value in (("ALMA_URL", url), ("ALMA_API_KEY", api_key)):
+        if value is not None:
+            os.environ[name] = value  # every Settings() of this command, and the workers of `serve`, see it
 
 
 @main.command()
@@ -34,18 +46,42 @@ def serve(
     host: str | None, port: int | None, migrate: bool | None, require_auth: bool | None, workers: int | None
 ) -> None:
     """Run the HTTP service (on an embedded PostgreSQL when ALMA_DATABASE_URL is unset)."""
+    settings = Settings()
+    chosen: dict[str, object] = {"host": host, "port": port, "require_auth": require_auth, "workers": workers}
+    overrides = {key: value for key, value in chosen.items() if value is not None}
+    settings = settings.model_copy(update=overrides)
+    _require_free_port(settings)
+    url = database_url(settings, migrate)  # the app joins the same embedded server in its lifespan
+    if (problem := asyncio.run(_embedder_problem(settings, url))) is not None:
+        raise click.ClickException(problem)
+    recorded = record_service(settings) if settings.embedded else None
+    click.echo(f"ALMA listening on http://{settings.host}:{settings.port} (API docs at /docs)", err=True)
+    try:
+        _run(settings, overrides)
+    finally:
+        if recorded is not None:
+            recorded.unlink(missing_ok=True)
+
+
+def _require_free_port(settings: Settings) -> None:
+    """Fail before anything is started or said when another process listens on the port."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET) as probe:
+        try:
+            probe.bind((settings.host, settings.port))
+        except OSError as error:
+            raise click.ClickException(
+                f"Cannot listen on {settings.host}:{settings.port} ({error.strerror}): another `alma serve` or "
+                "program uses it. Stop it, or choose another port with --port (ALMA_PORT)."
+            ) from error
+
+
+def _run(settings: Settings, overrides: dict[str, object]) -> None:
     import uvicorn
 
     from app.asgi import create_app
 
-    settings = Settings()
-    chosen = {"host": host, "port": port, "require_auth": require_auth, "workers": workers}
-    overrides = {key: value for key, value in chosen.items() if value is not None}
-    settings = settings.model_copy(update=overrides)
-    url = database_url(settings, migrate)  # the app joins the same embedded server in its lifespan
-    if (problem := asyncio.run(_embedder_problem(settings, url))) is not None:
-        raise click.ClickException(problem)
-    click.echo(f"ALMA listening on http://{settings.host}:{settings.port} (API docs at /docs)", err=True)
     # log_config=None: the app's JSON logging handles uvicorn's records too
     if settings.workers == 1:
         uvicorn.run(
@@ -156,11 +192,16 @@ def config_apply(file: Path, project_id: str | None, allow_remove_all: bool) -> 
     from app.errors import AlmaError
 
     try:
-        parsed = parse_config_text(file.read_bytes())
+        text = file.read_bytes()
+        parsed = parse_config_text(text)
         target = project_id or parsed.project_id
         if not target:
             raise click.UsageError("The file names no project_id; pass --project NAME.")
-        result = asyncio.run(_apply(Settings(), target, parsed, allow_remove_all))
+        settings = Settings()
+        if (service := service_for(settings)) is not None:
+            result = service.apply_config(target, text, allow_remove_all)
+        else:
+            result = asyncio.run(_apply(settings, target, parsed, allow_remove_all))
     except AlmaError as error:
         raise click.ClickException(error.detail) from error
     click.echo(_describe(result))
@@ -190,7 +231,8 @@ def _describe(result) -> str:
 
 @main.group()
 def keys() -> None:
-    """API keys of a project (this command talks to the database directly, as the operator)."""
+    """API keys of a project: through the service with an admin key (the operator's to create a project), or,
+    without a service, in the database directly, as the operator."""
 
 
 @keys.command("create")
@@ -213,7 +255,13 @@ def keys_create(project_id: str, role: str, agent: str | None, name: str | None)
                 raise
             return (await context.keys.create_project(project_id))["admin_key"]
 
-    key = run(create)
+    if (service := service_for(Settings())) is not None:
+        if role == "admin" and not service.project_exists(project_id):
+            key = service.create_project(project_id)["admin_key"]
+        else:
+            key = service.create_key(project_id, role, agent, name)
+    else:
+        key = run(create)
     who = f"agent {agent}" if agent else "admin"
     click.echo(f"Created {who} key {key['prefix']} for project {project_id}. Store it now; it is not shown again:")
     click.echo(key["key"])
@@ -224,7 +272,12 @@ def keys_create(project_id: str, role: str, agent: str | None, name: str | None)
 def keys_list(project_id: str) -> None:
     """The project's keys: prefix, role, agent, last use; never the secrets."""
 
-    rows = run(lambda context: context.keys.list_keys(project_id))
+    if (service := service_for(Settings())) is not None:
+        from app.api.keys import ApiKey
+
+        rows = [ApiKey.model_validate(row).model_dump() for row in service.list_keys(project_id)]
+    else:
+        rows = run(lambda context: context.keys.list_keys(project_id))
     for row in rows:
         state = f"revoked {row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked_at"] else "active"
         used = f"{row['last_used_at']:%Y-%m-%d %H:%M}" if row["last_used_at"] else "never"
@@ -240,7 +293,10 @@ def keys_list(project_id: str) -> None:
 @click.argument("prefix")
 def keys_revoke(project_id: str, prefix: str) -> None:
     """Revoke the key whose visible prefix is PREFIX."""
-    run(lambda context: context.keys.revoke_key(project_id, prefix))
+    if (service := service_for(Settings())) is not None:
+        service.revoke_key(project_id, prefix)
+    else:
+        run(lambda context: context.keys.revoke_key(project_id, prefix))
     click.echo(f"Revoked {prefix}.")
 
 

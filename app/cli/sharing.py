@@ -1,4 +1,5 @@
-"""`alma sharing`: explain an agent's sharing and draw a project's sharing graph, from the database directly."""
+"""`alma sharing`: explain an agent's sharing and draw a project's sharing graph (through the service when one is
+known, else from the database)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from app.cli.context import run
+from app.cli.context import run, service_for
+from app.settings import Settings
 
 
 @click.group()
@@ -19,7 +21,10 @@ def sharing() -> None:
 @click.argument("agent")
 def sharing_explain(project_id: str, agent: str) -> None:
     """For AGENT of PROJECT_ID: each inherit_from source and share_with reader, and what to change."""
-    explanation = run(lambda context: context.projects.explain(project_id, agent))
+    if (service := service_for(Settings())) is not None:
+        explanation = service.explain(project_id, agent)
+    else:
+        explanation = run(lambda context: context.projects.explain(project_id, agent))
     click.echo(describe(explanation))
 
 
@@ -46,7 +51,10 @@ def sharing_graph(project_id: str, graph_format: str, output: Path | None) -> No
             return await render.svg(await projects.graph(project_id, render.MAX_SVG_EDGES))
         return getattr(render, graph_format)(await projects.graph(project_id, render.MAX_TEXT_EDGES))
 
-    text = run(draw)
+    if (service := service_for(Settings())) is not None:
+        text = service.graph(project_id, graph_format)
+    else:
+        text = run(draw)
     if output is None:
         click.echo(text, nl=False)
     else:
