@@ -9,6 +9,7 @@ Not here: writing agents or grants (the repository does that).
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 import yaml
@@ -69,12 +70,14 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
     return size
 
 
-def parse_config_text(text: str | bytes) -> ProjectConfig:
-    """Parse YAML (or JSON, which YAML reads too) into a ProjectConfig."""
+def parse_config_text(text: str | bytes, source: str = "the config") -> ProjectConfig:
+    """Parse YAML (or JSON, which YAML reads too) into a ProjectConfig; `source` names it in errors."""
     try:
         document = yaml.load(text, Loader=BoundedLoader)  # noqa: S506 (BoundedLoader is a SafeLoader)
     except yaml.YAMLError as error:
-        raise InvalidConfig(f"The config is not valid YAML: {_short(error)}. Check its indentation.") from error
+        where = re.sub(r'"<(byte|unicode) string>"', source, str(error))
+        named = source[:1].upper() + source[1:]
+        raise InvalidConfig(f"{named} is not valid YAML: {_short(where)}. Check its indentation.") from error
     return parse_config(document)
 
 

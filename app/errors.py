@@ -152,7 +152,21 @@ def handle_http_error(request: Request, error: HTTPException) -> Response:
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     slug = HTTP_SLUGS.get(status, phrase.lower().replace(" ", "-"))
     title = "Malformed request" if status == 400 else phrase
-    return problem(status, slug, title, f"{error.detail}.{HTTP_HINTS.get(status, '')}", request)
+    detail, extra = f"{error.detail}.{HTTP_HINTS.get(status, '')}", {}
+    if status == 413 and (limit := _body_limit(request)) is not None:
+        detail = f"The body is larger than this endpoint takes ({limit:,} bytes at most).{HTTP_HINTS[413]}"
+        extra = {"max_body_bytes": limit}
+    return problem(status, slug, title, detail, request, **extra)
+
+
+def _body_limit(request: Request) -> int | None:
+    """The body size the request's endpoint takes: its own limit, else the application's."""
+    try:
+        handler_limit = request.route_handler.request_max_body_size
+    except Exception:  # no handler resolved (an unknown path)
+        handler_limit = None
+    limit = handler_limit if isinstance(handler_limit, int) else request.app.request_max_body_size
+    return limit if isinstance(limit, int) else None
 
 
 # Errors that mean the database went away (a restart, a failover, the network): 503, and retry.

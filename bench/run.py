@@ -26,7 +26,7 @@ from rich.progress import Progress
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config_file import parse_config_text  # noqa: E402
-from app.database import migrate, open_pool, start_embedded  # noqa: E402
+from app.database import migrate, open_pool, start_embedded, stop_embedded  # noqa: E402
 from app.embeddings import HashingEmbedder  # noqa: E402
 from app.queries import queries as sql  # noqa: E402
 from app.ranking import Ranking  # noqa: E402
@@ -480,6 +480,7 @@ async def main(arguments: argparse.Namespace) -> None:
             http = results["http_retrieve"][0]["p50_ms"]
             results["peer"]["ratio_p50_peer_over_ours_http"] = round(results["peer"]["p50_ms"] / http, 1)
         await pool.close()
+        stop_embedded(Path(data_dir))  # before its folder goes: stopped at exit, it would outlive its files
 
     (out / f"results_{arguments.size}.json").write_text(json.dumps(results, indent=2, default=str))
     (out / f"results_{arguments.size}.md").write_text(markdown(results))

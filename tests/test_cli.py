@@ -11,13 +11,17 @@ from pathlib import Path
 import httpx
 from alembic.script import ScriptDirectory
 
+from app.asgi import create_app
 from app.database import alembic_config
 from tests.helpers import (
     ALMA,
     EXAMPLE_CONFIG,
+    bearer,
     connected,
     free_port,
+    live_server,
     run_alma,
+    settings_for,
     wait_until_up,
     with_database,
 )
@@ -39,6 +43,39 @@ def test_config_apply_reports_a_bad_file_without_a_traceback(database_url: str, 
     assert result.returncode == 1
     assert "Did you mean `inherit_from`?" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_yaml_error_names_the_file_it_is_in(database_url: str, tmp_path: Path):
+    bad = tmp_path / "config.yaml"
+    bad.write_text("agents:\n  bob:\n    share_with: [alice\n  carol: {}\n")
+    result = run_alma("config", "apply", str(bad), "--project", "p", ALMA_DATABASE_URL=database_url)
+    assert result.returncode == 1
+    assert f"{bad} is not valid YAML" in result.stderr and f"in {bad}, line" in result.stderr
+    assert "<byte string>" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_copy_to_a_new_project_of_the_docs_works_as_written(database_url: str, tmp_path: Path):
+    """docs/import-export.md: export a project, apply its config to a new one with --project, import there."""
+    database = {"ALMA_DATABASE_URL": database_url}
+    assert run_alma("config", "apply", str(EXAMPLE_CONFIG), **database).returncode == 0
+    admin = run_alma("keys", "create", "--project", "my-team", **database).stdout.strip().splitlines()[-1]
+    with live_server(create_app(settings_for(database_url))) as base:
+        for task in ("Design the API", "Review the schema"):
+            learned = httpx.post(
+                f"{base}/v1/projects/my-team/learn",
+                headers=bearer(admin),
+                json={"agent": "tech_lead", "task": task, "outcome": "success", "strategy_used": "REST"},
+            )
+            assert learned.status_code == 201, learned.text
+    exported = tmp_path / "my-team.jsonl"
+    assert run_alma("export", "--project", "my-team", "--output", str(exported), **database).returncode == 0
+    copied = run_alma("config", "apply", str(EXAMPLE_CONFIG), "--project", "my-team-copy", **database)
+    assert copied.returncode == 0, copied.stderr
+    assert "Project my-team-copy (created)" in copied.stdout
+    assert "applying to my-team-copy; the file names project my-team" in copied.stderr
+    imported = run_alma("import", str(exported), "--project", "my-team-copy", **database)
+    assert imported.returncode == 0, imported.stderr
+    assert "imported 2" in imported.stdout, imported.stdout
 
 
 def test_config_apply_removes_every_agent_only_with_allow_remove_all(database_url: str, tmp_path: Path):

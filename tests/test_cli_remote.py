@@ -87,6 +87,11 @@ def test_beside_a_running_serve_the_commands_use_it_and_a_second_serve_on_its_po
         assert "Starting the embedded PostgreSQL" not in applied.stderr
         assert httpx.get(f"http://127.0.0.1:{port}/v1/projects/my-team/agents").status_code == 200
 
+        migrated = alma("migrate", cwd=tmp_path, ALMA_EMBEDDER="hashing")  # needs the database: joins it, says so
+        assert migrated.returncode == 0, migrated.stderr
+        assert "Using the embedded PostgreSQL running in" in migrated.stderr
+        assert "Starting the embedded PostgreSQL" not in migrated.stderr
+
         second = run_alma("serve", cwd=tmp_path, ALMA_PORT=str(port))
         assert second.returncode == 1
         assert f"Cannot listen on 127.0.0.1:{port}" in second.stderr and "--port" in second.stderr

@@ -279,6 +279,7 @@ async def test_input_limits_are_4xx_problems_and_write_nothing(team: Api, databa
     )
     assert huge.status_code == 413
     assert huge.headers["content-type"].startswith("application/problem+json")
+    assert "1,048,576 bytes at most" in huge.json()["detail"] and huge.json()["max_body_bytes"] == 1_048_576
     async with connected(database_url) as connection:
         assert await connection.fetchval("SELECT count(*) FROM outcomes") == 4, "only the team fixture's outcomes"
 

@@ -14,6 +14,7 @@ from app.cli.context import database_url, opened, run, service_for
 from app.cli.remote import record_service
 from app.cli.sharing import sharing
 from app.cli.transfer import export_command, import_command
+from app.models import ProjectConfig
 from app.settings import Settings
 
 GRACEFUL_SECONDS = 25  # in-flight requests may finish this long after SIGTERM (compose waits 30 s)
@@ -193,10 +194,14 @@ def config_apply(file: Path, project_id: str | None, allow_remove_all: bool) -> 
 
     try:
         text = file.read_bytes()
-        parsed = parse_config_text(text)
+        parsed = parse_config_text(text, str(file))
         target = project_id or parsed.project_id
         if not target:
             raise click.UsageError("The file names no project_id; pass --project NAME.")
+        if parsed.project_id and parsed.project_id != target:  # --project chose another: the choice wins
+            click.echo(f"note: applying to {target}; the file names project {parsed.project_id}.", err=True)
+            parsed = parsed.model_copy(update={"project_id": None})
+            text = _as_json(parsed)
         settings = Settings()
         if (service := service_for(settings)) is not None:
             result = service.apply_config(target, text, allow_remove_all)
@@ -205,6 +210,14 @@ def config_apply(file: Path, project_id: str | None, allow_remove_all: bool) -> 
     except AlmaError as error:
         raise click.ClickException(error.detail) from error
     click.echo(_describe(result))
+
+
+def _as_json(parsed: ProjectConfig) -> bytes:
+    """The config's agents (and storage note) as JSON, without the project it named."""
+    document: dict[str, object] = {"agents": {name: agent.model_dump() for name, agent in parsed.agents.items()}}
+    if parsed.storage is not None:
+        document["storage"] = parsed.storage
+    return json.dumps(document).encode()
 
 
 async def _apply(settings: Settings, project_id: str, parsed, allow_remove_all: bool):

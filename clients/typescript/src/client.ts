@@ -6,6 +6,7 @@
  * them (`RetrieveResult`, `LearnResult`, ...) are camelCase.
  */
 
+import { ValidationError } from './errors.js';
 import { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, Http, type QueryValue } from './http.js';
 import type {
   Agent,
@@ -129,12 +130,7 @@ export class ALMA {
 
   /** The agent's memories relevant to `query` and, with `includeShared`, those its sources share with it. */
   async retrieve(retrieve: RetrieveOptions, options?: RequestOptions): Promise<RetrieveResult> {
-    const wire = await this.#http.send<RetrieveWire>({
-      method: 'POST',
-      path: this.#path('retrieve'),
-      json: toWire(retrieve),
-      options,
-    });
+    const wire = await this.#sendOptions<RetrieveWire>('retrieve', retrieve, options);
     return {
       projectId: wire.project_id,
       agent: wire.agent,
@@ -155,7 +151,7 @@ export class ALMA {
 
   /** Record a task outcome under the learning agent's own id. */
   async learn(learn: LearnOptions, options?: RequestOptions): Promise<LearnResult> {
-    const wire = await this.#http.send<LearnWire>({ method: 'POST', path: this.#path('learn'), json: toWire(learn), options });
+    const wire = await this.#sendOptions<LearnWire>('learn', learn, options);
     return toLearnResult(wire);
   }
 
@@ -247,18 +243,24 @@ export class ALMA {
 
   /** Remove old or weak memories (of one agent, or of all); answers how many went. */
   async forget(forget: ForgetOptions = {}, options?: RequestOptions): Promise<ForgetResult> {
-    const wire = await this.#http.send<{ outcomes_removed: number; heuristics_removed: number }>({
-      method: 'POST',
-      path: this.#path('forget'),
-      json: toWire(forget),
-      options,
-    });
+    const wire = await this.#sendOptions<{ outcomes_removed: number; heuristics_removed: number }>('forget', forget, options);
     return { outcomesRemoved: wire.outcomes_removed, heuristicsRemoved: wire.heuristics_removed };
   }
 
   async #create<T extends MemoryItem>(kind: MemoryKind, fields: object, options: RequestOptions | undefined): Promise<T> {
-    const item = await this.#http.send<T>({ method: 'POST', path: this.#path(kind), json: toWire(fields), options });
+    const item = await this.#sendOptions<T>(kind, fields, options);
     return withMetadata(item);
+  }
+
+  /** POST camelCase options as the service's snake_case body; a ValidationError then names the options as
+   * the caller wrote them (`topK`), keeping the service's name as `wireField`. */
+  async #sendOptions<T>(path: string, fields: object, options: RequestOptions | undefined): Promise<T> {
+    try {
+      return await this.#http.send<T>({ method: 'POST', path: this.#path(path), json: toWire(fields), options });
+    } catch (error) {
+      if (error instanceof ValidationError) error.nameFieldsAs(sdkNames(fields));
+      throw error;
+    }
   }
 
   #path(...segments: string[]): string {
@@ -313,12 +315,25 @@ function toLearnResult(wire: LearnWire): LearnResult {
 }
 
 /** The options object with snake_case keys and without undefined values. */
+function wireName(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
 function toWire(options: object): Record<string, unknown> {
   const wire: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) wire[key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)] = value;
+    if (value !== undefined) wire[wireName(key)] = value;
   }
   return wire;
+}
+
+/** The caller's option names by the service's names of them, for those that differ. */
+function sdkNames(options: object): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(options)
+      .filter((key) => wireName(key) !== key)
+      .map((key) => [wireName(key), key]),
+  );
 }
 
 function items<T extends MemoryItem>(list: T[] | undefined): T[] {

@@ -8,8 +8,11 @@ export const PROBLEM_TYPE_PREFIX = 'urn:alma:problem:';
 
 /** One wrong field of a request, as the service names it (snake_case, dotted for nested fields). */
 export interface FieldError {
+  /** The field as the caller named it (an SDK option's camelCase name, where it has one). */
   field: string;
   message: string;
+  /** The field as the service named it, where that differs (`top_k` for `topK`). */
+  wireField?: string;
 }
 
 /** An RFC 9457 problem details body as the service sends it, with any extra members. */
@@ -63,6 +66,20 @@ export class ValidationError extends ALMAError {
   constructor(message: string, init: ALMAErrorInit) {
     super(message, init);
     this.errors = Array.isArray(init.problem?.errors) ? init.problem.errors : [];
+  }
+
+  /** Name the fields as the caller wrote them: `names` maps the service's names to the SDK's. */
+  nameFieldsAs(names: Record<string, string>): void {
+    const renamed: string[] = [];
+    for (const fieldError of this.errors) {
+      const [head = '', ...rest] = fieldError.field.split('.');
+      const sdkName = names[head];
+      if (sdkName === undefined) continue;
+      fieldError.wireField = fieldError.field;
+      fieldError.field = [sdkName, ...rest].join('.');
+      renamed.push(`${fieldError.field} (sent as ${fieldError.wireField})`);
+    }
+    if (renamed.length > 0) this.message = `${this.message} In this SDK: ${renamed.join(', ')}.`;
   }
 }
 

@@ -213,7 +213,7 @@ describe('retrieve', () => {
     assert.match(error.message, /devops_engineer/);
   });
 
-  it('topK 0 is a ValidationError naming top_k', async () => {
+  it('topK 0 is a ValidationError naming topK, as the caller wrote it', async () => {
     const alma = await team('top-k');
 
     const error = await rejection(alma.retrieve({ query: 'anything', agent: 'junior_developer', topK: 0 }));
@@ -221,10 +221,11 @@ describe('retrieve', () => {
     assert.ok(error instanceof ValidationError, String(error));
     assert.equal(error.status, 422);
     assert.deepEqual(
-      error.errors.map((fieldError) => fieldError.field),
-      ['top_k'],
+      error.errors.map((fieldError) => [fieldError.field, fieldError.wireField]),
+      [['topK', 'top_k']],
     );
     assert.match(error.detail, /top_k/);
+    assert.match(error.message, /In this SDK: topK \(sent as top_k\)/);
   });
 
   it('a project that was never configured is a ProjectNotFoundError', async () => {

@@ -354,7 +354,7 @@ describe('problem details', () => {
     const error = await rejectionReason(alma.retrieve({ query: 'q', agent: 'a', topK: 0 }));
 
     assert.ok(error instanceof ValidationError);
-    assert.deepEqual(error.errors, [{ field: 'top_k', message: 'Input should be greater than or equal to 1' }]);
+    assert.deepEqual(error.errors, [{ field: 'topK', wireField: 'top_k', message: 'Input should be greater than or equal to 1' }]);
     assert.equal(error.slug, 'validation-error');
     assert.ok(Object.create(ScopeViolationError.prototype) instanceof ForbiddenError);
     assert.ok(Object.create(NotOwnerError.prototype) instanceof ForbiddenError);
