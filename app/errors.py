@@ -156,7 +156,7 @@ def handle_http_error(request: Request, error: HTTPException) -> Response:
     if status == 413 and (limit := _body_limit(request)) is not None:
         detail = f"The body is larger than this endpoint takes ({limit:,} bytes at most).{HTTP_HINTS[413]}"
         extra = {"max_body_bytes": limit}
-    return problem(status, slug, title, detail, request, **extra)
+    return problem(status, slug, title, detail, request, None, **extra)
 
 
 def _body_limit(request: Request) -> int | None:
