@@ -21,6 +21,7 @@ from app.api.keys import KeyController
 from app.api.memories import MemoryController, WriteRouter
 from app.api.projects import ProjectController
 from app.api.sharing import SharingController
+from app.api.transfer import TransferController
 from app.database import open_pool, resolve_database_url, schema_head, stop_embedded
 from app.embeddings import Embedder, create_embedder, describe_embedder
 from app.errors import EXCEPTION_HANDLERS
@@ -37,10 +38,12 @@ from app.repositories.deployment import DeploymentRepository
 from app.repositories.keys import KeyRepository
 from app.repositories.memories import MemoryRepository
 from app.repositories.projects import ProjectRepository
+from app.repositories.transfer import TransferRepository
 from app.services.keys import KeyStore
 from app.services.memories import MemoryService
 from app.services.projects import ProjectService
 from app.services.readiness import Readiness
+from app.services.transfer import TransferService
 from app.settings import Settings
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             app.state.service = MemoryService(memories, chosen)
             app.state.projects = ProjectService(ProjectRepository(pool, queries), memories)
             app.state.readiness = Readiness(deployment)
+            app.state.transfer = TransferService(TransferRepository(pool, queries), deployment, chosen)
             watch_pool(pool)
             operator_key = settings.operator_key.get_secret_value() if settings.operator_key else None
             app.state.key_store = KeyStore(KeyRepository(pool, queries), settings.auth_required, operator_key)
@@ -102,6 +106,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             MemoryController,
             WriteRouter,
             SharingController,
+            TransferController,
         ],
         middleware=[request_id_middleware, PROMETHEUS.middleware],
         state=State({"schema_head": schema_head()}),

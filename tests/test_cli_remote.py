@@ -99,3 +99,76 @@ def test_beside_a_running_serve_the_commands_use_it_and_a_second_serve_on_its_po
     finally:
         server.send_signal(signal.SIGTERM)
         server.communicate(timeout=30)
+
+
+def test_export_and_import_go_through_the_service_with_the_same_idempotency(database_url: str, tmp_path: Path):
+    config = tmp_path / "config.yaml"
+    config.write_text(guide_example())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    exported = tmp_path / "my-team.jsonl"
+    with live_server(create_app(settings_for(database_url))) as base:
+        admin = httpx.post(
+            f"{base}/v1/projects", json={"project_id": "my-team"}, headers={"Authorization": f"Bearer {OPERATOR_KEY}"}
+        ).json()["admin_key"]["key"]
+        signed = {"ALMA_URL": base, "ALMA_API_KEY": admin}
+        assert alma("config", "apply", str(config), cwd=elsewhere, **signed).returncode == 0
+        for task in ("Design the API", "Review the schema", "Plan the release"):
+            learned = httpx.post(
+                f"{base}/v1/projects/my-team/learn",
+                headers={"Authorization": f"Bearer {admin}"},
+                json={"agent": "tech_lead", "task": task, "outcome": "success", "strategy_used": "s"},
+            )
+            assert learned.status_code == 201
+
+        out = alma("export", "--project", "my-team", "--output", str(exported), cwd=elsewhere, **signed)
+        assert out.returncode == 0, out.stderr
+        lines = exported.read_text().splitlines()
+        assert len(lines) == 4 and "Exported 4 memories" in out.stderr  # three outcomes and their heuristic
+
+        admin_copy = (
+            alma("keys", "create", "--project", "my-team-copy", cwd=elsewhere, ALMA_URL=base, ALMA_API_KEY=OPERATOR_KEY)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        copy = {"ALMA_URL": base, "ALMA_API_KEY": admin_copy}
+        assert alma("config", "apply", str(config), "--project", "my-team-copy", cwd=elsewhere, **copy).returncode == 0
+        first = alma("import", str(exported), "--project", "my-team-copy", cwd=elsewhere, **copy)
+        assert first.returncode == 0, first.stderr
+        assert "read 4, imported 4, already present 0" in first.stdout, first.stdout
+        again = alma("import", str(exported), "--project", "my-team-copy", cwd=elsewhere, **copy)
+        assert "read 4, imported 0, already present 4" in again.stdout, "the same keys: nothing written twice"
+        listed = httpx.get(
+            f"{base}/v1/projects/my-team-copy/memories/outcomes",
+            params={"agent": "tech_lead"},
+            headers={"Authorization": f"Bearer {admin_copy}"},
+        ).json()
+        assert sorted(item["task"] for item in listed["items"]) == [
+            "Design the API",
+            "Plan the release",
+            "Review the schema",
+        ]
+
+        agent_key = httpx.post(
+            f"{base}/v1/projects/my-team/keys",
+            json={"role": "agent", "agent": "qa_engineer"},
+            headers={"Authorization": f"Bearer {admin}"},
+        ).json()["key"]
+        refused = alma(
+            "export",
+            "--project",
+            "my-team",
+            "--output",
+            str(tmp_path / "no.jsonl"),
+            cwd=elsewhere,
+            ALMA_URL=base,
+            ALMA_API_KEY=agent_key,
+        )
+        assert refused.returncode == 1 and not (tmp_path / "no.jsonl").exists()
+        refused_import = httpx.post(
+            f"{base}/v1/projects/my-team/import",
+            content=exported.read_bytes(),
+            headers={"Authorization": f"Bearer {agent_key}", "content-type": "application/x-ndjson"},
+        )
+        assert refused_import.status_code == 403
+    assert list(elsewhere.iterdir()) == []

@@ -39,6 +39,6 @@ def test_docs_render_every_endpoint_with_the_network_blocked(base: str, tmp_path
 def test_the_landing_page_links_the_docs_and_the_operations(base: str):
     page = httpx.get(f"{base}/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    for link in ('href="/docs"', 'href="/health"', 'href="/ready"', "/sharing/graph.html"):
+    for link in ('href="/docs"', 'href="/health"', 'href="/ready"', "/sharing/graph.html", "/memories.html"):
         assert link in page.text, link
     assert httpx.get(f"{base}/docs/assets/swagger-ui-bundle.js").status_code == 200

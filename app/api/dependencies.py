@@ -16,6 +16,7 @@ from app.services.keys import KeyStore
 from app.services.memories import MemoryService
 from app.services.projects import ProjectService
 from app.services.readiness import Readiness
+from app.services.transfer import TransferService
 
 ProjectId = Annotated[str, PathParameter(pattern=PARAM_NAME_PATTERN, description=f"The project (tenant): {NAME_RULE}.")]
 AgentName = Annotated[
@@ -35,12 +36,17 @@ def provide_keys(state: State) -> KeyStore:
     return state.key_store
 
 
+def provide_transfer(state: State) -> TransferService:
+    return state.transfer
+
+
 def provide_readiness(state: State) -> Readiness | None:
     """None while the lifespan has not opened the pool yet."""
     return getattr(state, "readiness", None)
 
 
 PROVIDERS = {
+    "transfer": provide_transfer,
     "service": provide_service,
     "projects": provide_projects,
     "keys": provide_keys,

@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from litestar import Controller, Router, delete, get, patch, post
+from litestar import Controller, MediaType, Response, Router, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from app.api.dependencies import PROBLEMS, CurrentCaller, ProjectId
+from app.api.pages import Page
 from app.audit import audit
 from app.memory.kinds import BY_PATH, KIND_PATH_PATTERN, KINDS, MemoryKind
 from app.models import (
@@ -30,6 +31,7 @@ from app.observability import LEARNED, count_retrieved
 from app.services.memories import MemoryService
 
 Service = NamedDependency[MemoryService]
+BROWSER = Page("memories.html")
 Reader = Annotated[
     str, QueryParameter(name="agent", pattern=PARAM_NAME_PATTERN, description="The agent reading or acting.")
 ]
@@ -74,6 +76,12 @@ class MemoryController(Controller):
             domain_knowledge=len(result.domain_knowledge),
         )
         return result
+
+    @get("/memories.html", media_type=MediaType.HTML, responses=PROBLEMS)
+    async def memory_browser(self, project_id: ProjectId) -> Response[str]:
+        """A page to browse what an agent may read, own and shared, and to run a retrieve; static, so it
+        needs no key (its script asks for one)."""
+        return BROWSER.response()
 
     @get("/memories/{kind:str}/{memory_id:int}", responses=PROBLEMS)
     async def get_memory(

@@ -5,11 +5,7 @@ graph as JSON with the key the user gives it (kept in the tab's sessionStorage, 
 fragment, which browsers never send), so a key never travels in a URL the server or a proxy could log.
 """
 
-import base64
-import hashlib
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Literal
 
 from litestar import Controller, MediaType, Response, get
@@ -20,6 +16,7 @@ from litestar.params import QueryParameter
 from litestar.response import Stream
 
 from app.api.dependencies import PROBLEMS, AgentName, CurrentCaller, ProjectId
+from app.api.pages import Page
 from app.errors import PROBLEM_JSON
 from app.models import Problem
 from app.services.projects import ProjectService
@@ -33,26 +30,7 @@ TEXT_FORMATS = {
     "dot": ("text/vnd.graphviz; charset=utf-8", sharing_render.dot),
 }
 SVG_MEDIA_TYPE = "image/svg+xml"
-PAGE = (Path(__file__).resolve().parent.parent / "web" / "sharing_graph.html").read_text(encoding="utf-8")
-
-
-def _csp_hash(tag: str) -> str:
-    """The CSP source that allows exactly the page's one inline <script> or <style> block."""
-    content = re.search(rf"<{tag}>(.*?)</{tag}>", PAGE, re.DOTALL)
-    if content is None:
-        raise RuntimeError(f"the graph page has no <{tag}> block")
-    return "'sha256-" + base64.b64encode(hashlib.sha256(content.group(1).encode()).digest()).decode() + "'"
-
-
-PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        f"default-src 'none'; script-src {_csp_hash('script')}; style-src {_csp_hash('style')}; "
-        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-cache",
-}
+PAGE = Page("sharing_graph.html")
 SVG_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
     "X-Content-Type-Options": "nosniff",
@@ -126,4 +104,4 @@ class SharingController(Controller):
     @get("/sharing/graph.html", media_type=MediaType.HTML, responses=PROBLEMS)
     async def sharing_graph_page(self, project_id: ProjectId) -> Response[str]:
         """A page that draws the graph in the browser; static, so it needs no key (its script asks for one)."""
-        return Response(PAGE, media_type=MediaType.HTML, headers=PAGE_HEADERS)
+        return PAGE.response()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,8 @@ from typing import TextIO
 
 import click
 
-from app.cli.context import opened
+from app.cli.context import opened, service_for
+from app.cli.remote import Service
 from app.settings import Settings
 
 
@@ -86,7 +88,11 @@ def import_command(
     )
     try:
         rows, total = _open_source(source, source_format, from_project, preference_agent, on_error)
-        report = asyncio.run(_import(Settings(), options, rows, total))
+        settings = Settings()
+        if (service := service_for(settings)) is not None:
+            report = _import_through(service, options, rows, total)
+        else:
+            report = asyncio.run(_import(settings, options, rows, total))
     except (AlmaError, SourceError, DatabaseUnavailable) as error:
         raise click.ClickException(getattr(error, "detail", str(error))) from error
     except asyncpg.PostgresError as error:
@@ -174,6 +180,55 @@ async def _import(settings: Settings, options, rows, total: int):
         return report
 
 
+def _import_through(service: Service, options, rows, total: int):
+    """The import through the service: the rows as JSON Lines (alma-memory's records converted here), one
+    request; the service checks, embeds and writes them as the database import does, and answers its report."""
+    from app.transfer.importer import ImportReport, RowError
+
+    lines = []
+    with click.progressbar(rows, length=total, label="Reading", file=sys.stderr, show_pos=True) as bar:
+        for row in bar:
+            if row.text is not None:
+                lines.append(row.text)
+            elif row.values is not None:
+                record = {"kind": row.kind, "import_key": row.key, **row.values}
+                if row.vector is not None:
+                    record["embedding"] = row.vector
+                lines.append(json.dumps(record, default=str))
+            else:  # a row the source could not read: the service reports it as the same error
+                lines.append(json.dumps({"kind": None, "unreadable": str(row.error)}))
+    params = {
+        "on_error": options.on_error,
+        "batch_size": options.batch_size,
+        "create_agents": options.create_agents,
+        "re_embed": options.re_embed,
+        "dry_run": options.dry_run,
+    }
+    click.echo(f"Sending {len(lines)} records to {service.url} ...", err=True)
+    answer = service.call(
+        "POST",
+        f"/v1/projects/{options.project_id}/import",
+        content="\n".join(lines).encode(),
+        params={key: str(value).lower() for key, value in params.items()},
+        headers={"content-type": "application/x-ndjson"},
+    ).json()
+    for skipped in answer["skipped_rows"]:
+        click.echo(f"{skipped} (skipped)", err=True)
+    stopped = answer["stopped"]
+    return ImportReport(
+        read=answer["read"],
+        imported=answer["imported"],
+        already_present=answer["already_present"],
+        skipped=Counter(answer["skipped"]),
+        batches=answer["batches"],
+        vectors_kept=answer["vectors_kept"],
+        vectors_computed=answer["vectors_computed"],
+        other_sizes=set(answer["other_sizes"]),
+        agents_created=answer["agents_created"],
+        stopped=None if stopped is None else RowError(stopped["where"], stopped["reason"], stopped["detail"]),
+    )
+
+
 def _summary(project_id: str, report, options) -> str:
     """One line: read / imported / already present / skipped (with reasons), then batches and vectors."""
     imported = "would import" if options.dry_run else "imported"
@@ -213,7 +268,11 @@ def export_command(project_id: str, output: Path, with_vectors: bool) -> None:
     from app.errors import AlmaError
 
     try:
-        count = asyncio.run(_export(Settings(), project_id, output, with_vectors))
+        settings = Settings()
+        if (service := service_for(settings)) is not None:
+            count = _export_through(service, project_id, output, with_vectors)
+        else:
+            count = asyncio.run(_export(settings, project_id, output, with_vectors))
     except (AlmaError, DatabaseUnavailable) as error:
         raise click.ClickException(getattr(error, "detail", str(error))) from error
     click.echo(
@@ -235,6 +294,27 @@ async def _export(settings: Settings, project_id: str, output: Path, with_vector
                     written += 1
                     bar.update(1)
         return written
+
+
+def _export_through(service: Service, project_id: str, output: Path, with_vectors: bool) -> int:
+    """The export streamed from the service, line by line, with the same progress bar."""
+    params = {"with_vectors": "true" if with_vectors else "false"}
+    with service.http.stream("GET", f"/v1/projects/{project_id}/export.jsonl", params=params) as response:
+        if response.status_code >= 400:
+            response.read()
+            service.call("GET", f"/v1/projects/{project_id}/export.jsonl", params=params)  # raises its problem
+        total = int(response.headers.get("x-memory-count", "0"))
+        written = 0
+        with _output(output) as file:
+            with click.progressbar(
+                length=total, label=f"Exporting {project_id}", file=sys.stderr, show_pos=True
+            ) as bar:
+                for line in response.iter_lines():
+                    if line:
+                        file.write(line + "\n")
+                        written += 1
+                        bar.update(1)
+    return written
 
 
 @contextmanager

@@ -7,6 +7,8 @@ Not here: reading the sources (app.transfer.sources), the command line (app.cli.
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -109,28 +111,41 @@ class Importer:
         self.new_agents: list[str] = []  # to create with the next batch, in its transaction
 
     async def run(self, rows: Iterable[SourceRow]) -> ImportReport:
-        """Import the rows; on a bad row, skip it or stop before writing its batch, as the options say."""
+        """Import the rows; on a bad row, skip it or stop before writing its batch, as the options say. Rows
+        are checked a batch's worth at a time in a worker thread: a large import inside the service holds its
+        event loop only to read them."""
         self.dimension = await self.deployment.dimension(self.embedder, record=not self.options.dry_run)
         self.agents = dict(await self.store.agents(self.options.project_id))
+        size = self.options.batch_size
+        source = iter(rows)
         batch: list[_Staged] = []
+        while chunk := list(itertools.islice(source, size)):  # read here: a source may be bound to this thread
+            staged, stopped = await asyncio.to_thread(self._check_all, chunk)
+            batch += staged
+            if stopped is not None:  # before writing the batch it is in
+                self.report.stopped = stopped
+                return self.report
+            while len(batch) >= size:
+                await self._write(batch[:size])
+                batch = batch[size:]
+        if batch:
+            await self._write(batch)
+        return self.report
+
+    def _check_all(self, rows: list[SourceRow]) -> tuple[list[_Staged], RowError | None]:
+        """The rows that pass, in order, up to the first refused one when a refusal stops the import."""
+        staged = []
         for row in rows:
             self.report.read += 1
             self.on_row()
             try:
-                batch.append(self._check(row))
+                staged.append(self._check(row))
             except RowError as error:
                 if self.options.on_error == "abort":
-                    self.report.stopped = error
-                    return self.report
+                    return staged, error
                 self.report.skipped[error.reason] += 1
                 self.on_skip(error)
-                continue
-            if len(batch) >= self.options.batch_size:
-                await self._write(batch)
-                batch = []
-        if batch:
-            await self._write(batch)
-        return self.report
+        return staged, None
 
     def _check(self, row: SourceRow) -> _Staged:
         """The row as a record to stage, or the RowError that says what is wrong with it."""
