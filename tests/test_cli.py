@@ -78,6 +78,24 @@ def test_the_copy_to_a_new_project_of_the_docs_works_as_written(database_url: st
     assert "imported 2" in imported.stdout, imported.stdout
 
 
+def test_agents_and_stats_read_the_database_when_no_service_runs(database_url: str):
+    database = {"ALMA_DATABASE_URL": database_url}
+    assert run_alma("config", "apply", str(EXAMPLE_CONFIG), **database).returncode == 0
+    agents = run_alma("agents", "my-team", **database)
+    assert agents.returncode == 0 and "qa_engineer" in agents.stdout and "reads tech_lead" in agents.stdout
+    stats = run_alma("stats", "my-team", "qa_engineer", **database)
+    assert stats.returncode == 0 and "reads tech_lead: nothing yet" in stats.stdout, stats.stdout
+    forgot = run_alma("forget", "my-team", "--older-than-days", "30", **database)
+    assert forgot.returncode == 0 and "Removed 0 outcomes and 0 heuristics of my-team." in forgot.stdout
+
+
+def test_a_database_that_does_not_answer_is_one_sentence_that_names_it():
+    result = run_alma("agents", "my-team", ALMA_DATABASE_URL="postgresql://alma:secret@127.0.0.1:1/alma")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "Using the database alma on 127.0.0.1 (ALMA_DATABASE_URL)." in result.stderr
+    assert "Cannot connect to PostgreSQL" in result.stderr and "secret" not in result.stderr
+
+
 def test_config_apply_removes_every_agent_only_with_allow_remove_all(database_url: str, tmp_path: Path):
     assert run_alma("config", "apply", str(EXAMPLE_CONFIG), ALMA_DATABASE_URL=database_url).returncode == 0
     empty = tmp_path / "config.yaml"

@@ -149,6 +149,14 @@ def test_export_and_import_go_through_the_service_with_the_same_idempotency(data
             "Review the schema",
         ]
 
+        agents = alma("agents", "my-team", cwd=elsewhere, **signed)
+        assert agents.returncode == 0, agents.stderr
+        assert "junior_developer" in agents.stdout and "reads senior_developer, tech_lead" in agents.stdout
+        stats = alma("stats", "my-team", "tech_lead", cwd=elsewhere, **signed)
+        assert stats.returncode == 0 and "tech_lead: own heuristics 1, outcomes 3" in stats.stdout, stats.stdout
+        forgot = alma("forget", "my-team", "--agent", "tech_lead", "--older-than-days", "0", cwd=elsewhere, **signed)
+        assert forgot.returncode == 0 and "Removed 3 outcomes" in forgot.stdout, forgot.stderr
+
         agent_key = httpx.post(
             f"{base}/v1/projects/my-team/keys",
             json={"role": "agent", "agent": "qa_engineer"},

@@ -94,7 +94,10 @@ async def test_a_big_config_and_its_graph_do_not_stall_another_tenant(database_u
     p99 = ordered[int(0.99 * len(ordered))]
     idle_p99 = idle[98]
     # the benchmark (bench/tenants.py, a 1,000-agent mesh, clients in processes of their own) holds p99 to
-    # 50 ms; here the server and both clients share one process (and the machine may be busy), so the bound
-    # is twice that, or four times the idle p99 measured just before
-    assert p99 < max(0.1, 4 * idle_p99), f"another tenant's p99 was {p99 * 1000:.0f} ms (idle {idle_p99 * 1000:.0f} ms)"
+    # 50 ms on an idle machine; here the server, both clients and the database share two cores with whatever
+    # else runs, so the bound is five times that: a stall of the event loop (the graph's 8 s before, the agent
+    # list's 0.6 s) still breaks it
+    assert p99 < max(0.25, 4 * idle_p99), (
+        f"another tenant's p99 was {p99 * 1000:.0f} ms (idle {idle_p99 * 1000:.0f} ms)"
+    )
     assert max(latencies) < 1.0, f"another tenant waited {max(latencies):.2f} s"

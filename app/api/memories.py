@@ -29,8 +29,10 @@ from app.models import (
 )
 from app.observability import LEARNED, count_retrieved
 from app.services.memories import MemoryService
+from app.services.projects import ProjectService
 
 Service = NamedDependency[MemoryService]
+Projects = NamedDependency[ProjectService]
 BROWSER = Page("memories.html")
 Reader = Annotated[
     str, QueryParameter(name="agent", pattern=PARAM_NAME_PATTERN, description="The agent reading or acting.")
@@ -148,14 +150,14 @@ class MemoryController(Controller):
 
     @post("/forget", status_code=HTTP_200_OK, responses=PROBLEMS)
     async def forget(
-        self, project_id: ProjectId, data: JSONBody[ForgetRequest], service: Service, caller: CurrentCaller
+        self, project_id: ProjectId, data: JSONBody[ForgetRequest], projects: Projects, caller: CurrentCaller
     ) -> ForgetResult:
         """Remove outcomes older than N days and heuristics below a confidence, of an agent or the project."""
         if data.agent is None:
             caller.require_admin(project_id)
         else:
             caller.act_as(project_id, data.agent)
-        result = await service.forget(project_id, data)
+        result = await projects.forget(project_id, data)
         audit(caller, "forget", project_id, data.agent, **result.model_dump())
         return result
 

@@ -15,7 +15,6 @@ from app.audit import audit
 from app.config_file import parse_config_text
 from app.models import Agent, AgentStats, ConfigApplied
 from app.services.keys import KeyStore
-from app.services.memories import MemoryService
 from app.services.projects import ProjectService
 
 Projects = NamedDependency[ProjectService]
@@ -96,8 +95,8 @@ class ProjectController(Controller):
 
     @get("/agents/{agent:str}/stats", responses=PROBLEMS)
     async def agent_stats(
-        self, project_id: ProjectId, agent: AgentName, service: NamedDependency[MemoryService], caller: CurrentCaller
+        self, project_id: ProjectId, agent: AgentName, projects: Projects, caller: CurrentCaller
     ) -> AgentStats:
         """Own memories per kind and, per granted source, how many it lets this agent read."""
         caller.act_as(project_id, agent)
-        return await service.stats(project_id, agent)
+        return await projects.stats(project_id, agent)

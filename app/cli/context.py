@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 import click
@@ -26,6 +27,12 @@ def database_url(settings: Settings, migrate: bool | None = None) -> str:
             click.echo(f"Using the embedded PostgreSQL running in {where}.", err=True)
         else:
             click.echo(f"Starting the embedded PostgreSQL in {where} ...", err=True)
+    elif settings.database_url:
+        parts = urlsplit(settings.database_url)
+        host = parts.hostname or parse_qs(parts.query).get("host", ["a local socket"])[0]
+        click.echo(
+            f"Using the database {parts.path.lstrip('/') or '(default)'} on {host} (ALMA_DATABASE_URL).", err=True
+        )
     url = resolve_database_url(settings)
     if migrate or (migrate is None and (settings.embedded or settings.migrate_on_start)):
         run_migrations(url)
@@ -94,7 +101,9 @@ async def opened(settings: Settings) -> AsyncIterator[Context]:
 
 
 def run(action):
-    """Run `action(context)` with a fresh context; a domain error becomes a one-line message, not a traceback."""
+    """Run `action(context)` with a fresh context; a domain error, or a database that cannot be reached, becomes
+    a one-line message, not a traceback."""
+    from app.database import DatabaseUnavailable
     from app.errors import AlmaError
 
     async def with_context():
@@ -105,3 +114,5 @@ def run(action):
         return asyncio.run(with_context())
     except AlmaError as error:
         raise click.ClickException(error.detail) from error
+    except DatabaseUnavailable as error:
+        raise click.ClickException(str(error)) from error

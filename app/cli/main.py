@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from app.cli.agents import agents_command, forget_command, stats_command
 from app.cli.context import database_url, opened, run, service_for
 from app.cli.remote import record_service
 from app.cli.sharing import sharing
@@ -336,5 +337,8 @@ def openapi() -> None:
 
 
 main.add_command(sharing)
+main.add_command(agents_command)
+main.add_command(stats_command)
+main.add_command(forget_command)
 main.add_command(import_command)
 main.add_command(export_command)

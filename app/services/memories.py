@@ -13,14 +13,11 @@ from pydantic import BaseModel
 
 from app.embeddings import Embedder, embed, has_direction
 from app.errors import InvalidInput
-from app.memory.kinds import BY_NAME, BY_PATH, KINDS, SHARED_BY_AGENT, MemoryKind
+from app.memory.kinds import BY_NAME, BY_PATH, MemoryKind
 from app.models import (
-    AgentStats,
     AnyMemory,
     BulkLearnRequest,
     BulkLearnResult,
-    ForgetRequest,
-    ForgetResult,
     LearnRequest,
     LearnResult,
     Memory,
@@ -151,28 +148,6 @@ class MemoryService:
 
     async def delete_memory(self, project_id: str, kind: MemoryKind, memory_id: int, agent: str) -> None:
         await self.repository.delete_memory(project_id, kind, memory_id, agent)
-
-    async def forget(self, project_id: str, request: ForgetRequest) -> ForgetResult:
-        result = await self.repository.forget(
-            project_id, request.agent, request.older_than_days, request.below_confidence
-        )
-        return ForgetResult(**result)
-
-    async def stats(self, project_id: str, agent: str) -> AgentStats:
-        """Own counts per kind, and per granted source what it lets the agent read."""
-        own: dict[str, int] = {kind.path: 0 for kind in KINDS}
-        readable: dict[str, dict[str, int]] = {}
-        inherited: dict[str, int] = {kind.path: 0 for kind in SHARED_BY_AGENT}
-        rows, reads_from = await self.repository.stats(project_id, agent)
-        for row in rows:
-            if row["source"] == agent:
-                own[row["kind"]] = row["memories"]
-            else:
-                readable.setdefault(row["source"], {})[row["kind"]] = row["memories"]
-                inherited[row["kind"]] += row["memories"]
-        for source in reads_from:
-            readable.setdefault(source, {})
-        return AgentStats(agent=agent, own=own, readable=readable, inherited=inherited)
 
     # --- retrieval ---------------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from app.config_file import config_notes
 from app.errors import InvalidConfig
-from app.models import Agent, AgentConfig, ConfigApplied, ProjectConfig
+from app.memory.kinds import KINDS, SHARED_BY_AGENT
+from app.models import Agent, AgentConfig, AgentStats, ConfigApplied, ForgetRequest, ForgetResult, ProjectConfig
 from app.repositories.memories import MemoryRepository
 from app.repositories.projects import ProjectRepository
 from app.sharing.edges import Edge, SharingGraph, project_graph
@@ -57,6 +58,30 @@ class ProjectService:
 
     async def get_agent(self, project_id: str, agent: str) -> Agent:
         return await self.projects.get_agent(project_id, agent)
+
+    # --- the memories of the project as a whole ------------------------------------------------------
+
+    async def forget(self, project_id: str, request: ForgetRequest) -> ForgetResult:
+        result = await self.memories.forget(
+            project_id, request.agent, request.older_than_days, request.below_confidence
+        )
+        return ForgetResult(**result)
+
+    async def stats(self, project_id: str, agent: str) -> AgentStats:
+        """Own counts per kind, and per granted source what it lets the agent read."""
+        own: dict[str, int] = {kind.path: 0 for kind in KINDS}
+        readable: dict[str, dict[str, int]] = {}
+        inherited: dict[str, int] = {kind.path: 0 for kind in SHARED_BY_AGENT}
+        rows, reads_from = await self.memories.stats(project_id, agent)
+        for row in rows:
+            if row["source"] == agent:
+                own[row["kind"]] = row["memories"]
+            else:
+                readable.setdefault(row["source"], {})[row["kind"]] = row["memories"]
+                inherited[row["kind"]] += row["memories"]
+        for source in reads_from:
+            readable.setdefault(source, {})
+        return AgentStats(agent=agent, own=own, readable=readable, inherited=inherited)
 
     # --- sharing: what the explanations read (app.sharing.explain.SharingSource) --------------------------
 
