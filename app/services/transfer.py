@@ -3,6 +3,7 @@ same records, idempotency and batching as `alma import` / `alma export` on the d
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -34,8 +35,6 @@ class TransferService:
 
     async def export_lines(self, project_id: str, with_vectors: bool) -> AsyncIterator[bytes]:
         """Every memory of the project as one JSON line each, from one consistent snapshot."""
-        import json
-
         async for record in self.transfer.export(project_id, with_vectors):
             yield (json.dumps(record, ensure_ascii=False) + "\n").encode()
 
