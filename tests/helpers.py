@@ -262,6 +262,23 @@ def wait_until_up(server: subprocess.Popen, base: str, seconds: float = 60) -> N
         time.sleep(0.1)
 
 
+def seed_project(base: str, config: str, agent: str | None = None, project: str = "my-team") -> tuple[str, str | None]:
+    """Through a live service's API, as the operator: create the project and apply `config` with its first admin
+    key. Returns that admin key and, when `agent` is named, an agent key of it."""
+    admin = httpx.post(f"{base}/v1/projects", json={"project_id": project}, headers=bearer(OPERATOR_KEY))
+    signed = bearer(admin.json()["admin_key"]["key"])
+    applied = httpx.put(
+        f"{base}/v1/projects/{project}/config",
+        content=config.encode(),
+        headers={**signed, "content-type": "application/yaml"},
+    )
+    assert applied.status_code == 200, applied.text
+    if agent is None:
+        return admin.json()["admin_key"]["key"], None
+    key = httpx.post(f"{base}/v1/projects/{project}/keys", json={"role": "agent", "agent": agent}, headers=signed)
+    return admin.json()["admin_key"]["key"], key.json()["key"]
+
+
 # --- a browser ----------------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from app.asgi import create_app
-from tests.helpers import EXAMPLE_CONFIG, OPERATOR_KEY, bearer, chromium, live_server, settings_for
+from tests.helpers import EXAMPLE_CONFIG, bearer, chromium, live_server, seed_project, settings_for
 
 LEARNED = {
     "tech_lead": "Design the payments API",
@@ -21,20 +21,11 @@ LEARNED = {
 def team(database_url: str):
     """A live service with the guide's team, one memory per agent, and junior_developer's agent key."""
     with live_server(create_app(settings_for(database_url))) as base:
-        created = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=bearer(OPERATOR_KEY))
-        admin = bearer(created.json()["admin_key"]["key"])
-        applied = httpx.put(
-            f"{base}/v1/projects/my-team/config",
-            content=EXAMPLE_CONFIG.read_bytes(),
-            headers={**admin, "content-type": "application/yaml"},
-        )
-        assert applied.status_code == 200, applied.text
+        admin_key, key = seed_project(base, EXAMPLE_CONFIG.read_text(), agent="junior_developer")
         for agent, task in LEARNED.items():
             body = {"agent": agent, "task": task, "outcome": "success", "strategy_used": f"{agent} way"}
-            assert httpx.post(f"{base}/v1/projects/my-team/learn", json=body, headers=admin).status_code == 201
-        key = httpx.post(
-            f"{base}/v1/projects/my-team/keys", json={"role": "agent", "agent": "junior_developer"}, headers=admin
-        ).json()["key"]
+            learned = httpx.post(f"{base}/v1/projects/my-team/learn", json=body, headers=bearer(admin_key))
+            assert learned.status_code == 201
         yield base, key
 
 

@@ -13,7 +13,6 @@ from app.asgi import create_app
 from app.sharing import render as sharing_render
 from tests.helpers import (
     EXAMPLE_CONFIG,
-    OPERATOR_KEY,
     Api,
     assert_another_projects_key_gets_the_same_404,
     bearer,
@@ -22,6 +21,7 @@ from tests.helpers import (
     live_server,
     need,
     run_alma,
+    seed_project,
     settings_for,
 )
 from tests.helpers import ONE_SIDED as SMALL
@@ -239,21 +239,9 @@ def live_team(database_url: str):
 
 def _seed_team(base: str) -> str:
     """The guide's team plus a one-sided edge, through the API; returns an agent key of the project."""
-    operator = bearer(OPERATOR_KEY)
-    admin = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=operator).json()["admin_key"]
-    signed = bearer(admin["key"])
     # The guide's team, and a security reviewer who inherits from the tech lead, who does not share with it.
     config = guide_example("nested") + "\n    security_reviewer:\n      inherit_from:\n        - tech_lead\n"
-    applied = httpx.put(
-        f"{base}/v1/projects/my-team/config",
-        content=config.encode(),
-        headers={**signed, "content-type": "application/yaml"},
-    )
-    assert applied.status_code == 200, applied.text
-    agent_key = httpx.post(
-        f"{base}/v1/projects/my-team/keys", json={"role": "agent", "agent": "qa_engineer"}, headers=signed
-    ).json()["key"]
-    return agent_key
+    return seed_project(base, config, agent="qa_engineer")[1]
 
 
 def test_the_page_draws_the_graph_in_chromium(live_team, tmp_path: Path):
