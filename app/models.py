@@ -317,6 +317,17 @@ class BulkLearnResult(BaseModel):
     domain_knowledge: list[DomainKnowledgeItem]
 
 
+class MemoryFilter(BaseModel):
+    """Which page of one kind a reader lists: whose memories (all it may read when None), of what, where."""
+
+    reader: str
+    owner: str | None = None
+    task_type: str | None = None
+    domain: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
 class MemoryPage(BaseModel):
     items: list[AnyMemory]
     total: int

@@ -248,6 +248,15 @@ def run_alma(*args: str, cwd: Path | None = None, **env: str) -> subprocess.Comp
     return subprocess.run([ALMA, *args], env=environment, capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
+def put_guide_example(base: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    """PUT the guide's complete example (examples/.alma/config.yaml) as project my-team's config, over a live server."""
+    return httpx.put(
+        f"{base}/v1/projects/my-team/config",
+        content=EXAMPLE_CONFIG.read_bytes(),
+        headers={**(headers or {}), "content-type": "application/yaml"},
+    )
+
+
 def wait_until_up(server: subprocess.Popen, base: str, seconds: float = 60) -> None:
     """Wait for a started `alma serve` to answer /health; fail with its output if it dies or takes too long."""
     started = time.monotonic()
@@ -308,3 +317,10 @@ def chromium(url: str, profile: Path, *extra: str) -> subprocess.CompletedProces
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     ]
     return subprocess.run([browser, *flags, *extra, url], capture_output=True, text=True, timeout=120)
+
+
+def page_dom(url: str, profile: Path) -> str:
+    """The DOM Chromium holds once the page has run its scripts (with every other host unresolvable)."""
+    dumped = chromium(url, profile, "--dump-dom")
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    return dumped.stdout

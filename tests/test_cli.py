@@ -20,11 +20,18 @@ from tests.helpers import (
     connected,
     free_port,
     live_server,
+    put_guide_example,
     run_alma,
     settings_for,
     wait_until_up,
     with_database,
 )
+
+
+def embedded_environment(data: Path, port: int) -> dict[str, str]:
+    """`alma serve` with no database URL: the embedded PostgreSQL in `data`, on `port`, with the hashing embedder."""
+    environment = {key: value for key, value in os.environ.items() if key != "ALMA_DATABASE_URL"}
+    return environment | {"ALMA_DATA_DIR": str(data), "ALMA_PORT": str(port), "ALMA_EMBEDDER": "hashing"}
 
 
 def test_config_apply_prints_changes_and_warnings(database_url: str):
@@ -131,17 +138,12 @@ async def test_migrate_reaches_head_on_an_empty_database(server_url: str):
 def test_serve_starts_on_the_embedded_database_and_answers(tmp_path: Path):
     """The README's first command: no database URL, an embedded PostgreSQL in the data directory."""
     port = free_port()
-    environment = {key: value for key, value in os.environ.items() if key != "ALMA_DATABASE_URL"}
-    environment.update(ALMA_DATA_DIR=str(tmp_path / "data"), ALMA_PORT=str(port), ALMA_EMBEDDER="hashing")
+    environment = embedded_environment(tmp_path / "data", port)
     server = subprocess.Popen([ALMA, "serve"], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(server, base)
-        applied = httpx.put(
-            f"{base}/v1/projects/my-team/config",
-            content=EXAMPLE_CONFIG.read_bytes(),
-            headers={"content-type": "application/yaml"},
-        )
+        applied = put_guide_example(base)
         assert applied.status_code == 200
         learned = httpx.post(
             f"{base}/v1/projects/my-team/learn",
@@ -169,8 +171,7 @@ def test_serve_stops_the_embedded_server_on_exit_even_after_it_was_restarted_und
     """The postmaster dies under a running service and another `alma` command starts it again: when the
     service stops, the server running then is stopped too (not only the one the service started)."""
     port = free_port()
-    environment = {key: value for key, value in os.environ.items() if key != "ALMA_DATABASE_URL"}
-    environment.update(ALMA_DATA_DIR=str(tmp_path / "data"), ALMA_PORT=str(port), ALMA_EMBEDDER="hashing")
+    environment = embedded_environment(tmp_path / "data", port)
     server = subprocess.Popen([ALMA, "serve"], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     pgdata = tmp_path / "data" / "pgdata"
     try:
@@ -205,8 +206,7 @@ def _alive(pid: int) -> bool:
 
 def test_serve_with_two_workers_shares_one_embedded_database_and_stops_it(tmp_path: Path):
     port = free_port()
-    environment = {key: value for key, value in os.environ.items() if key != "ALMA_DATABASE_URL"}
-    environment.update(ALMA_DATA_DIR=str(tmp_path / "data"), ALMA_PORT=str(port), ALMA_EMBEDDER="hashing")
+    environment = embedded_environment(tmp_path / "data", port)
     server = subprocess.Popen(
         [ALMA, "serve", "--workers", "2"], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -216,11 +216,7 @@ def test_serve_with_two_workers_shares_one_embedded_database_and_stops_it(tmp_pa
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(server, base)
-        applied = httpx.put(
-            f"{base}/v1/projects/my-team/config",
-            content=EXAMPLE_CONFIG.read_bytes(),
-            headers={"content-type": "application/yaml"},
-        )
+        applied = put_guide_example(base)
         assert applied.status_code == 200
         with httpx.Client(base_url=base) as client:  # requests spread over both workers; all see one database
             learned = [

@@ -13,11 +13,11 @@ import yaml
 
 from tests.helpers import (
     ALMA,
-    EXAMPLE_CONFIG,
     OPERATOR_KEY,
     bearer,
     connected,
     free_port,
+    put_guide_example,
     wait_until_up,
 )
 
@@ -78,11 +78,7 @@ def test_sigterm_lets_an_in_flight_bulk_learn_finish(database_url: str, tmp_path
         wait_until_up(server, base)
         key = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=bearer(OPERATOR_KEY)).json()
         admin = bearer(key["admin_key"]["key"])
-        httpx.put(
-            f"{base}/v1/projects/my-team/config",
-            content=EXAMPLE_CONFIG.read_bytes(),
-            headers={**admin, "content-type": "application/yaml"},
-        )
+        put_guide_example(base, admin)
         outcomes = [
             {
                 "agent": "tech_lead",

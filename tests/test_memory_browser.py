@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from app.asgi import create_app
-from tests.helpers import EXAMPLE_CONFIG, bearer, chromium, live_server, seed_project, settings_for
+from tests.helpers import EXAMPLE_CONFIG, bearer, chromium, live_server, page_dom, seed_project, settings_for
 
 LEARNED = {
     "tech_lead": "Design the payments API",
@@ -32,9 +32,7 @@ def team(database_url: str):
 def test_the_page_shows_what_the_keys_agent_may_read_with_badges(team, tmp_path: Path):
     base, key = team
     url = f"{base}/v1/projects/my-team/memories.html#key={key}&agent=junior_developer"
-    dumped = chromium(url, tmp_path / "profile", "--dump-dom")
-    assert dumped.returncode == 0, dumped.stderr[-2000:]
-    dom = dumped.stdout
+    dom = page_dom(url, tmp_path / "profile")
     assert 'data-agent="junior_developer"' in dom, dom[-3000:]
     assert '<span class="badge">own · junior_developer</span>Succeeded: Fix the payments form' in dom
     assert '<span class="badge shared">shared from tech_lead</span>Succeeded: Design the payments API' in dom
@@ -47,8 +45,7 @@ def test_the_page_shows_what_the_keys_agent_may_read_with_badges(team, tmp_path:
 def test_the_search_box_runs_a_retrieve_as_the_agent(team, tmp_path: Path):
     base, key = team
     url = f"{base}/v1/projects/my-team/memories.html#key={key}&agent=junior_developer&query=payments%20form"
-    dumped = chromium(url, tmp_path / "profile", "--dump-dom")
-    dom = dumped.stdout
+    dom = page_dom(url, tmp_path / "profile")
     assert 'data-query="payments form"' in dom, dom[-3000:]
     assert "as junior_developer retrieves them" in dom and "score " in dom
     assert "Fix the payments form" in dom and "Test the payments form" not in dom

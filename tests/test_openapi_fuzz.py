@@ -14,10 +14,10 @@ from schemathesis.checks import (
 
 from app.asgi import create_app
 from tests.helpers import (
-    EXAMPLE_CONFIG,
     OPERATOR_KEY,
     bearer,
     live_server,
+    put_guide_example,
     settings_for,
 )
 
@@ -37,11 +37,7 @@ def live_service(database_url: str):
         created = httpx.post(f"{base}/v1/projects", json={"project_id": "my-team"}, headers=bearer(OPERATOR_KEY)).json()
         admin = created["admin_key"]["key"]
         headers = bearer(admin)
-        httpx.put(
-            f"{base}/v1/projects/my-team/config",
-            content=EXAMPLE_CONFIG.read_bytes(),
-            headers={**headers, "content-type": "application/yaml"},
-        )
+        put_guide_example(base, headers)
         httpx.post(
             f"{base}/v1/projects/my-team/learn",
             headers=headers,

@@ -20,6 +20,7 @@ from tests.helpers import (
     guide_example,
     live_server,
     need,
+    page_dom,
     run_alma,
     seed_project,
     settings_for,
@@ -248,9 +249,7 @@ def test_the_page_draws_the_graph_in_chromium(live_team, tmp_path: Path):
     base, key = live_team
     url = f"{base}/v1/projects/my-team/sharing/graph.html#key={key}"
 
-    dumped = chromium(url, tmp_path / "profile-dom", "--dump-dom")
-    assert dumped.returncode == 0, dumped.stderr[-2000:]
-    dom = dumped.stdout
+    dom = page_dom(url, tmp_path / "profile-dom")
     assert '<svg id="graph"' in dom
     for agent in ("tech_lead", "senior_developer", "junior_developer", "qa_engineer", "security_reviewer"):
         assert f'class="node agent" data-name="{agent}"' in dom, agent
@@ -272,8 +271,7 @@ def test_the_page_draws_the_graph_in_chromium(live_team, tmp_path: Path):
 
 def test_the_page_asks_for_a_key_when_the_service_requires_one(live_team, tmp_path: Path):
     base, _ = live_team
-    dumped = chromium(f"{base}/v1/projects/my-team/sharing/graph.html", tmp_path / "profile", "--dump-dom")
-    assert dumped.returncode == 0, dumped.stderr[-2000:]
-    assert '<form id="key-form">' in dumped.stdout  # no longer hidden
-    assert "401 Unauthorized" in dumped.stdout
-    assert "data-name=" not in dumped.stdout
+    dom = page_dom(f"{base}/v1/projects/my-team/sharing/graph.html", tmp_path / "profile")
+    assert '<form id="key-form">' in dom  # no longer hidden
+    assert "401 Unauthorized" in dom
+    assert "data-name=" not in dom

@@ -22,6 +22,7 @@ from app.models import (
     ForgetResult,
     LearnRequest,
     LearnResult,
+    MemoryFilter,
     MemoryPage,
     MemoryUpdate,
     RetrieveRequest,
@@ -115,7 +116,8 @@ class MemoryController(Controller):
     ) -> MemoryPage:
         """What `agent` may read of one kind, newest first, filtered and paginated."""
         caller.act_as(project_id, agent)
-        return await service.list_memories(project_id, BY_PATH[kind], agent, owner, task_type, domain, limit, offset)
+        page = MemoryFilter(reader=agent, owner=owner, task_type=task_type, domain=domain, limit=limit, offset=offset)
+        return await service.list_memories(project_id, BY_PATH[kind], page)
 
     @patch("/memories/{kind:str}/{memory_id:int}", responses=PROBLEMS)
     async def update_memory(

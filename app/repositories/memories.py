@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from app.errors import MemoryNotFound, NotOwner, ScopeViolation
 from app.memory.kinds import BY_PATH, KINDS, MemoryKind
-from app.models import DomainKnowledgeCreate, LearnRequest, MemoryUpdate
+from app.models import DomainKnowledgeCreate, LearnRequest, MemoryFilter, MemoryUpdate
 from app.queries import Queries
 from app.ranking import Ranking
 from app.repositories.common import Repository, Vec, in_scope
@@ -149,31 +149,14 @@ class MemoryRepository(Repository):
         return row["item"]
 
     async def list_memories(
-        self,
-        project_id: str,
-        kind: MemoryKind,
-        reader: str,
-        owner: str | None,
-        task_type: str | None,
-        domain: str | None,
-        limit: int,
-        offset: int,
+        self, project_id: str, kind: MemoryKind, page: MemoryFilter
     ) -> tuple[list[dict[str, Any]], int]:
         """A page of what the reader may read, newest first, and the total over all pages."""
         rows = await self.pool.fetch(
-            *self.q.memories.list_memories(
-                project_id=project_id,
-                kind=kind.path,
-                reader=reader,
-                owner=owner,
-                task_type=task_type,
-                domain=domain,
-                limit=limit,
-                offset=offset,
-            )
+            *self.q.memories.list_memories(page.model_dump(), project_id=project_id, kind=kind.path)
         )
         if not rows:
-            await self.require_agent(project_id, reader)
+            await self.require_agent(project_id, page.reader)
         return [row["item"] for row in rows], (rows[0]["total"] if rows else 0)
 
     async def update_memory(

@@ -21,6 +21,7 @@ from app.models import (
     LearnRequest,
     LearnResult,
     Memory,
+    MemoryFilter,
     MemoryPage,
     MemoryUpdate,
     RetrieveRequest,
@@ -111,21 +112,11 @@ class MemoryService:
     async def get_memory(self, project_id: str, kind: MemoryKind, memory_id: int, reader: str) -> AnyMemory:
         return _item(kind, await self.repository.get_memory(project_id, kind, memory_id, reader), reader)
 
-    async def list_memories(
-        self,
-        project_id: str,
-        kind: MemoryKind,
-        reader: str,
-        owner: str | None,
-        task_type: str | None,
-        domain: str | None,
-        limit: int,
-        offset: int,
-    ) -> MemoryPage:
-        items, total = await self.repository.list_memories(
-            project_id, kind, reader, owner, task_type, domain, limit, offset
+    async def list_memories(self, project_id: str, kind: MemoryKind, page: MemoryFilter) -> MemoryPage:
+        items, total = await self.repository.list_memories(project_id, kind, page)
+        return MemoryPage(
+            items=[_item(kind, item, page.reader) for item in items], total=total, limit=page.limit, offset=page.offset
         )
-        return MemoryPage(items=[_item(kind, item, reader) for item in items], total=total, limit=limit, offset=offset)
 
     async def update_memory(self, project_id: str, kind: MemoryKind, memory_id: int, update: MemoryUpdate) -> AnyMemory:
         """The owner's change; fields of another kind are refused, changed texts are embedded again."""

@@ -23,26 +23,7 @@ ALTER TABLE anti_patterns ALTER COLUMN pattern_embedding SET NOT NULL;
 
 -- Every memory as (kind, project_id, id, agent, created_at, item): for reading one, listing, counting.
 -- `item` is the memory without its vectors, as the API shows it.
-CREATE VIEW memory_items AS
-    SELECT 'heuristics'::text AS kind, m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
-           to_jsonb(m) - 'project_id' - 'embedding' - 'strategy_embedding' AS item
-    FROM heuristics m
-    UNION ALL
-    SELECT 'outcomes', m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
-           to_jsonb(m) - 'project_id' - 'embedding' - 'strategy_embedding'
-    FROM outcomes m
-    UNION ALL
-    SELECT 'domain-knowledge', m.project_id, m.id, m.agent, m.created_at, NULL, m.domain,
-           to_jsonb(m) - 'project_id' - 'embedding'
-    FROM domain_knowledge m
-    UNION ALL
-    SELECT 'anti-patterns', m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
-           to_jsonb(m) - 'project_id' - 'embedding' - 'pattern_embedding'
-    FROM anti_patterns m
-    UNION ALL
-    SELECT 'preferences', m.project_id, m.id, m.agent, m.created_at, NULL, NULL,
-           to_jsonb(m) - 'project_id' - 'embedding'
-    FROM preferences m;
+-- include: memory_items_v1
 
 -- The ranking score of a retrieved memory: a weighted sum of its similarity to the query, its recency
 -- (halving every half_life_days), its success rate and its confidence. Inlined by the planner into the
