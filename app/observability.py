@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -19,9 +20,6 @@ import asyncpg
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import Counter, Gauge
-
-from app.memory.kinds import KINDS
-from app.models import RetrieveResponse
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -119,12 +117,10 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def count_retrieved(answer: RetrieveResponse) -> None:
+def count_retrieved(tally: Mapping[str, tuple[int, int]]) -> None:
     """Own and shared items of one retrieve answer, per kind."""
-    for kind in (kind.name for kind in KINDS):
-        items = getattr(answer, kind)
-        shared = sum(1 for item in items if item.metadata.get("shared_from"))
+    for kind, (own, shared) in tally.items():
         if shared:
             RETRIEVED.labels(kind, "shared").inc(shared)
-        if len(items) - shared:
-            RETRIEVED.labels(kind, "own").inc(len(items) - shared)
+        if own:
+            RETRIEVED.labels(kind, "own").inc(own)

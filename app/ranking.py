@@ -18,7 +18,11 @@ class Ranking:
     confidence: float = 0.1
     recency_half_life_days: float = 30.0
     candidates: int = 100  # nearest memories taken from the HNSW index, then ranked exactly
-    approximate_from: int = 20_000  # visible memories of one kind from which the HNSW index is used
+    approximate_from: int = 5_000  # visible memories of one kind below which the HNSW index is never used
+    # what an index entry skipped costs against a memory scored exactly: the index is used once the visible
+    # memories v of a kind reach sqrt(skip_cost × candidates × rows of the kind), where the candidates' scan
+    # (candidates × rows / v entries) costs less than scoring v (measured in bench/README.md)
+    skip_cost: float = 6.0
 
     def without_similarity(self) -> "Ranking":
         """For a query with no direction: the other terms alone, exactly (index candidates would be arbitrary)."""
@@ -34,4 +38,5 @@ class Ranking:
             "half_life_days": self.recency_half_life_days,
             "candidates": self.candidates,
             "approximate_from": self.approximate_from,
+            "skip_cost": self.skip_cost,
         }

@@ -72,7 +72,12 @@ class Settings(BaseSettings):
     ann_from_visible: int = Field(
         default=Ranking.approximate_from,
         ge=1,
-        description="Visible memories of one kind from which a retrieve uses the HNSW index.",
+        description="Visible memories of one kind below which a retrieve never uses the HNSW index.",
+    )
+    ann_skip_cost: float = Field(
+        default=Ranking.skip_cost,
+        gt=0.0,
+        description="Cost of an HNSW entry skipped against a memory scored exactly (when the index pays off).",
     )
 
     workers: int = Field(default=1, ge=1, le=64, description="Service processes (`alma serve`).")
@@ -106,6 +111,7 @@ class Settings(BaseSettings):
             self.recency_half_life_days,
             self.ann_candidates,
             self.ann_from_visible,
+            self.ann_skip_cost,
         )
 
     @property

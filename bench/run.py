@@ -90,22 +90,17 @@ def record(memory: Memory) -> tuple:
     return (m.project_id, m.user_id, m.agent, "style", m.text, m.vector)
 
 
-NEAREST_INDEXES = [
-    "outcomes_nearest",
-    "heuristics_nearest",
-    "domain_knowledge_nearest",
-    "anti_patterns_nearest",
-    "preferences_nearest",
-]
+# built by index_vectors() once the vector size is known: the HNSW index and the covering ranking index of each
+VECTOR_INDEXES = [f"{table}_{index}" for table in TABLES.values() for index in ("nearest", "ranking")]
 
 
 async def build_nearest_indexes(pool: asyncpg.Pool, dim: int) -> float:
-    """Build the missing HNSW indexes in one go: far faster than growing them row by row during a bulk load."""
+    """Build the missing vector indexes in one go: far faster than growing them row by row during a bulk load."""
     started = time.perf_counter()
     async with pool.acquire() as connection:
         await connection.execute("SET maintenance_work_mem = '2GB'")
         with Progress(transient=False) as progress:
-            progress.add_task("build HNSW indexes", total=None)  # one statement: no steps to count
+            progress.add_task("build HNSW and ranking indexes", total=None)  # one statement: no steps to count
             await connection.execute("SELECT index_vectors($1)", dim, timeout=3600)
         await connection.execute("RESET maintenance_work_mem")
     return time.perf_counter() - started
@@ -117,7 +112,7 @@ async def load(pool: asyncpg.Pool, workload: Workload) -> float:
     started = time.perf_counter()
     await DeploymentRepository(pool, sql).init_deployment(HashingEmbedder(workload.dim))  # as `serve` configures it
     repository = ProjectRepository(pool, sql)
-    await pool.execute(f"DROP INDEX {', '.join(NEAREST_INDEXES)}")
+    await pool.execute(f"DROP INDEX {', '.join(VECTOR_INDEXES)}")
     for project in workload.projects:
         await repository.apply_config(project, parse_config_text(workload.config_yaml(project)))
     by_kind: dict[str, list[Memory]] = {}
@@ -158,7 +153,7 @@ async def statement_latencies(
             started = time.perf_counter()
             row = await connection.fetchrow(*retrieve(query, ranking, top_k))
             latencies.append((time.perf_counter() - started) * 1000)
-            found.append([item["id"] for item in row["outcomes"]])
+            found.append([item["id"] for item in json.loads(row["memories"])["outcomes"]])
     return latencies, found
 
 
@@ -224,7 +219,7 @@ async def scaling_curves(pool: asyncpg.Pool, dim: int, visible_sizes: list[int],
         rows = rows + rng.normal(scale=spread / np.sqrt(dim), size=(count, dim)).astype(np.float32)
         return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
-    await pool.execute("DROP INDEX outcomes_nearest")
+    await pool.execute("DROP INDEX outcomes_nearest, outcomes_ranking")
     async with pool.acquire() as connection:
         for source in sources:
             batch = [("scaling", source, f"task {n}", True, "s", v, v) for n, v in enumerate(vectors(100))]
@@ -237,7 +232,7 @@ async def scaling_curves(pool: asyncpg.Pool, dim: int, visible_sizes: list[int],
         await connection.execute("VACUUM ANALYZE outcomes", timeout=3600)
     await build_nearest_indexes(pool, dim)
     probes = vectors(60, spread=0.5)
-    approximate = Ranking(approximate_from=1)
+    approximate = Ranking(approximate_from=1, skip_cost=0.0)  # always the HNSW index
     curves: dict[str, dict] = {
         "p50_ms_by_sources": {},
         "p50_ms_by_visible": {},

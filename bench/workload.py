@@ -139,7 +139,9 @@ def generate(size: int, dim: int = 384, seed: int = 42) -> Workload:
                 )
             )
         cursor += count
-    return Workload(dim=dim, projects=projects, memories=memories)
+    # in arrival order: agents learn side by side, so one agent's memories are spread over the tables
+    arrival = np.random.default_rng(seed + 1).permutation(len(memories))
+    return Workload(dim=dim, projects=projects, memories=[memories[i] for i in arrival])
 
 
 def queries(workload: Workload, count: int, seed: int = 7) -> list[Query]:

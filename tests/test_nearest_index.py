@@ -97,8 +97,8 @@ async def test_a_reader_past_the_threshold_is_ranked_from_the_hnsw_index_with_pe
     }
     recalls = []
     for vector in queries_:
-        truth = await exact.retrieve("team", "reader", vector, 10, True, None)
-        found = await approximate.retrieve("team", "reader", vector, 10, True, None)
+        truth = (await exact.retrieve("team", "reader", vector, 10, True, None)).items()
+        found = (await approximate.retrieve("team", "reader", vector, 10, True, None)).items()
         assert not forbidden & {item["id"] for item in found["outcomes"]}
         assert len(found["outcomes"]) == 10
         truth_ids = {item["id"] for item in truth["outcomes"]}
@@ -128,6 +128,6 @@ async def test_the_approximate_path_is_still_one_statement(pool: asyncpg.Pool):
     statements: list[str] = []
     async with pool.acquire() as connection:
         connection.add_query_logger(lambda record: statements.append(record.query))
-    found = await repository.retrieve("team", "reader", topics[0], 5, True, None)
+    found = (await repository.retrieve("team", "reader", topics[0], 5, True, None)).items()
     assert len(found["outcomes"]) == 5
     assert len(statements) == 1

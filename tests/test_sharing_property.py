@@ -27,6 +27,7 @@ from app.models import (
     DomainKnowledgeCreate,
     HeuristicCreate,
     LearnRequest,
+    MemoryFilter,
     PreferenceCreate,
     ProjectConfig,
     RetrieveRequest,
@@ -74,7 +75,7 @@ async def services(database_url: str):
     pool = await open_pool(database_url, 1, 4)
     embedder = HashingEmbedder(32)
     exact = MemoryService(MemoryRepository(pool, queries), embedder)
-    nearest = MemoryService(MemoryRepository(pool, queries, ranking=Ranking(approximate_from=1)), embedder)
+    nearest = MemoryService(MemoryRepository(pool, queries, ranking=Ranking(approximate_from=1, skip_cost=0.0)), embedder)
     await DeploymentRepository(pool, queries).init_deployment(embedder)
     exact.projects = ProjectService(ProjectRepository(pool, queries), exact.repository)  # type: ignore[attr-defined]
     yield exact, nearest
@@ -157,7 +158,7 @@ async def test_every_kind_and_path_returns_exactly_what_mutual_consent_allows(se
                 agent=reader, query="memory outcome", top_k=100, include_shared=include_shared, user_id=user
             )
             for path, service in (("exact", exact), ("nearest", nearest)):
-                answer = await service.retrieve(project, request)
+                answer = (await service.retrieve(project, request)).model()
                 for kind, (attribute, field) in AGENT_KINDS.items():
                     got = {
                         (item.agent, getattr(item, field), item.metadata.get("shared_from"))
@@ -173,7 +174,7 @@ async def test_every_kind_and_path_returns_exactly_what_mutual_consent_allows(se
             if not include_shared:
                 continue
             for kind, (_, field) in AGENT_KINDS.items():
-                page = await exact.list_memories(project, BY_PATH[kind], reader, None, None, None, 500, 0)
+                page = await exact.list_memories(project, BY_PATH[kind], MemoryFilter(reader=reader, limit=500))
                 got = {(item.agent, getattr(item, field), item.metadata.get("shared_from")) for item in page.items}
                 assert got == expected[kind], (project, "list", kind, reader)
                 for source in agents:

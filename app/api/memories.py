@@ -166,14 +166,15 @@ class MemoryController(Controller):
     @post("/retrieve", status_code=HTTP_200_OK, responses=PROBLEMS)
     async def retrieve(
         self, project_id: ProjectId, data: JSONBody[RetrieveRequest], service: Service, caller: CurrentCaller
-    ) -> RetrieveResponse:
+    ) -> Response[RetrieveResponse]:
         """The agent's own memories and, with include_shared, those its granted sources share with it."""
         caller.act_as(project_id, data.agent)
-        result = await service.retrieve(project_id, data)
-        count_retrieved(result)
-        if sources := result.shared_sources():
-            audit(caller, "retrieve_shared", project_id, data.agent, sources=sources)
-        return result
+        found = await service.retrieve(project_id, data)
+        count_retrieved(found.tally)
+        if found.shared_sources:
+            audit(caller, "retrieve_shared", project_id, data.agent, sources=found.shared_sources)
+        # RetrieveResponse's JSON, already encoded (the OpenAPI schema comes from the annotation)
+        return Response(found.body, media_type=MediaType.JSON)  # type: ignore[arg-type]
 
 
 def _write_handler(kind: MemoryKind) -> HTTPRouteHandler:

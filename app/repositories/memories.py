@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from app.errors import MemoryNotFound, NotOwner, ScopeViolation
-from app.memory.kinds import BY_PATH, KINDS, MemoryKind
+from app.memory.kinds import BY_PATH, MemoryKind
 from app.models import DomainKnowledgeCreate, LearnRequest, MemoryFilter, MemoryUpdate
 from app.queries import Queries
 from app.ranking import Ranking
@@ -23,6 +24,19 @@ class LearnedOutcome:
     request: LearnRequest
     task_vector: Vec
     strategy_vector: Vec
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """A retrieve as the database wrote it: `memories` is the JSON text of {kind name: [item, ...]}, which the
+    service passes on without decoding; `tally` holds per kind the (own, shared) item counts."""
+
+    memories: str
+    tally: dict[str, tuple[int, int]]
+    shared_sources: list[str]
+
+    def items(self) -> dict[str, list[dict[str, Any]]]:
+        return json.loads(self.memories)
 
 
 class MemoryRepository(Repository):
@@ -229,8 +243,8 @@ class MemoryRepository(Repository):
         include_shared: bool,
         user_id: str | None,
         ranking: Ranking | None = None,
-    ) -> dict[str, list[dict[str, Any]]]:
-        """The reader's top memories of each kind, in one statement; each item names its owning agent."""
+    ) -> Retrieved:
+        """The reader's top memories of each kind, in one statement, as the JSON the API sends."""
         row = await self.pool.fetchrow(
             *self.q.memories.retrieve(
                 (ranking or self.ranking).parameters(),
@@ -245,4 +259,5 @@ class MemoryRepository(Repository):
         if not row["reader_known"]:
             async with self.pool.acquire() as connection:
                 raise await self.agent_not_found(connection, project_id, reader)
-        return {kind.name: row[kind.name] for kind in KINDS}
+        tally = {name: (own, shared) for name, (own, shared) in row["tally"].items()}
+        return Retrieved(row["memories"], tally, list(row["shared_sources"]))

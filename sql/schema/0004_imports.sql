@@ -14,23 +14,4 @@ CREATE UNIQUE INDEX anti_patterns_import_key ON anti_patterns (project_id, impor
 CREATE UNIQUE INDEX preferences_import_key ON preferences (project_id, import_key) WHERE import_key IS NOT NULL;
 
 -- `item` stays the memory as the API shows it: without its import key.
-CREATE OR REPLACE VIEW memory_items AS
-    SELECT 'heuristics'::text AS kind, m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
-           to_jsonb(m) - 'project_id' - 'embedding' - 'import_key' - 'strategy_embedding' AS item
-    FROM heuristics m
-    UNION ALL
-    SELECT 'outcomes', m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
-           to_jsonb(m) - 'project_id' - 'embedding' - 'import_key' - 'strategy_embedding'
-    FROM outcomes m
-    UNION ALL
-    SELECT 'domain-knowledge', m.project_id, m.id, m.agent, m.created_at, NULL, m.domain,
-           to_jsonb(m) - 'project_id' - 'embedding' - 'import_key'
-    FROM domain_knowledge m
-    UNION ALL
-    SELECT 'anti-patterns', m.project_id, m.id, m.agent, m.created_at, m.task_type, m.domain,
-           to_jsonb(m) - 'project_id' - 'embedding' - 'import_key' - 'pattern_embedding'
-    FROM anti_patterns m
-    UNION ALL
-    SELECT 'preferences', m.project_id, m.id, m.agent, m.created_at, NULL, NULL,
-           to_jsonb(m) - 'project_id' - 'embedding' - 'import_key'
-    FROM preferences m;
+-- include: memory_items_v2

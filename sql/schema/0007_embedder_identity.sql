@@ -17,19 +17,4 @@ CREATE TABLE reembed_progress (
 
 -- Before re-embedding: drop the nearest-neighbour indexes (rebuilt by index_vectors(dimension) afterwards),
 -- and where the vector size changes, let the ranking columns hold vectors of any size meanwhile.
-CREATE FUNCTION unindex_vectors(any_size boolean) RETURNS void
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    memory_table text;
-BEGIN
-    FOREACH memory_table IN ARRAY ARRAY['outcomes', 'heuristics', 'domain_knowledge', 'anti_patterns', 'preferences']
-    LOOP
-        EXECUTE format('DROP INDEX IF EXISTS %I', memory_table || '_nearest');
-        IF any_size THEN
-            EXECUTE format('ALTER TABLE %I ALTER COLUMN embedding TYPE vector, '
-                           'ALTER COLUMN embedding SET STORAGE MAIN', memory_table);
-        END IF;
-    END LOOP;
-END
-$$;
+-- include: unindex_vectors_v1

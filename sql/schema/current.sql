@@ -25,8 +25,17 @@ CREATE FUNCTION public.index_vectors(dimension integer) RETURNS void
     AS $$
 DECLARE
     memory_table text;
+    owner_column text;
+    ranking_columns text;
+    ranks_view text := pg_get_viewdef('memory_ranks');  -- a column a view reads cannot change its type
 BEGIN
-    FOREACH memory_table IN ARRAY ARRAY['outcomes', 'heuristics', 'domain_knowledge', 'anti_patterns', 'preferences']
+    DROP VIEW memory_ranks;
+    FOR memory_table, owner_column, ranking_columns IN VALUES
+        ('outcomes', 'agent', 'id, created_at, success'),
+        ('heuristics', 'agent', 'id, last_validated, success_rate, confidence'),
+        ('domain_knowledge', 'agent', 'id, updated_at, confidence'),
+        ('anti_patterns', 'agent', 'id, last_seen'),
+        ('preferences', 'user_id', 'id, updated_at')
     LOOP
         IF (SELECT atttypmod FROM pg_attribute
             WHERE attrelid = memory_table::regclass AND attname = 'embedding') <> dimension THEN
@@ -36,7 +45,11 @@ BEGIN
         END IF;
         EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I USING hnsw (embedding vector_cosine_ops)',
                        memory_table || '_nearest', memory_table);
+        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (project_id, %I) INCLUDE (%s%s)',
+                       memory_table || '_ranking', memory_table, owner_column, ranking_columns,
+                       CASE WHEN dimension <= 600 THEN ', embedding' ELSE '' END);
     END LOOP;
+    EXECUTE 'CREATE VIEW memory_ranks AS ' || ranks_view;
 END
 $$;
 
@@ -47,15 +60,6 @@ BEGIN
     PERFORM index_vectors(NEW.embedding_dim);
     RETURN NULL;
 END
-$$;
-
-CREATE FUNCTION public.memory_score(similarity double precision, at timestamp with time zone, success double precision, confidence double precision, w_similarity double precision, w_recency double precision, w_success double precision, w_confidence double precision, half_life_days double precision) RETURNS double precision
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-    SELECT w_similarity * similarity
-         + w_recency * power(0.5, greatest(date_part('epoch', now() - at), 0) / (86400.0 * half_life_days))
-         + w_success * success
-         + w_confidence * confidence
 $$;
 
 CREATE FUNCTION public.random_memory_id() RETURNS bigint
@@ -96,15 +100,18 @@ CREATE FUNCTION public.unindex_vectors(any_size boolean) RETURNS void
     AS $$
 DECLARE
     memory_table text;
+    ranks_view text := pg_get_viewdef('memory_ranks');  -- a column a view reads cannot change its type
 BEGIN
+    DROP VIEW memory_ranks;
     FOREACH memory_table IN ARRAY ARRAY['outcomes', 'heuristics', 'domain_knowledge', 'anti_patterns', 'preferences']
     LOOP
-        EXECUTE format('DROP INDEX IF EXISTS %I', memory_table || '_nearest');
+        EXECUTE format('DROP INDEX IF EXISTS %I, %I', memory_table || '_nearest', memory_table || '_ranking');
         IF any_size THEN
             EXECUTE format('ALTER TABLE %I ALTER COLUMN embedding TYPE vector, '
                            'ALTER COLUMN embedding SET STORAGE MAIN', memory_table);
         END IF;
     END LOOP;
+    EXECUTE 'CREATE VIEW memory_ranks AS ' || ranks_view;
 END
 $$;
 
@@ -268,7 +275,7 @@ CREATE VIEW public.memory_items AS
     m.created_at,
     m.task_type,
     m.domain,
-    ((((to_jsonb(m.*) - 'project_id'::text) - 'embedding'::text) - 'import_key'::text) - 'strategy_embedding'::text) AS item
+    jsonb_build_object('id', m.id, 'agent', m.agent, 'condition', m.condition, 'strategy', m.strategy, 'task_type', m.task_type, 'domain', m.domain, 'confidence', m.confidence, 'occurrence_count', m.occurrence_count, 'success_count', m.success_count, 'success_rate', m.success_rate, 'last_validated', m.last_validated, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
    FROM public.heuristics m
 UNION ALL
  SELECT 'outcomes'::text AS kind,
@@ -278,7 +285,7 @@ UNION ALL
     m.created_at,
     m.task_type,
     m.domain,
-    ((((to_jsonb(m.*) - 'project_id'::text) - 'embedding'::text) - 'import_key'::text) - 'strategy_embedding'::text) AS item
+    jsonb_build_object('id', m.id, 'agent', m.agent, 'task', m.task, 'task_type', m.task_type, 'domain', m.domain, 'success', m.success, 'strategy_used', m.strategy_used, 'duration_ms', m.duration_ms, 'error_message', m.error_message, 'feedback', m.feedback, 'created_at', m.created_at) AS item
    FROM public.outcomes m
 UNION ALL
  SELECT 'domain-knowledge'::text AS kind,
@@ -288,7 +295,7 @@ UNION ALL
     m.created_at,
     NULL::text AS task_type,
     m.domain,
-    (((to_jsonb(m.*) - 'project_id'::text) - 'embedding'::text) - 'import_key'::text) AS item
+    jsonb_build_object('id', m.id, 'agent', m.agent, 'domain', m.domain, 'fact', m.fact, 'source', m.source, 'confidence', m.confidence, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
    FROM public.domain_knowledge m
 UNION ALL
  SELECT 'anti-patterns'::text AS kind,
@@ -298,7 +305,7 @@ UNION ALL
     m.created_at,
     m.task_type,
     m.domain,
-    ((((to_jsonb(m.*) - 'project_id'::text) - 'embedding'::text) - 'import_key'::text) - 'pattern_embedding'::text) AS item
+    jsonb_build_object('id', m.id, 'agent', m.agent, 'pattern', m.pattern, 'why_bad', m.why_bad, 'better_alternative', m.better_alternative, 'task_type', m.task_type, 'domain', m.domain, 'occurrence_count', m.occurrence_count, 'last_seen', m.last_seen, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
    FROM public.anti_patterns m
 UNION ALL
  SELECT 'preferences'::text AS kind,
@@ -308,7 +315,58 @@ UNION ALL
     m.created_at,
     NULL::text AS task_type,
     NULL::text AS domain,
-    (((to_jsonb(m.*) - 'project_id'::text) - 'embedding'::text) - 'import_key'::text) AS item
+    jsonb_build_object('id', m.id, 'agent', m.agent, 'user_id', m.user_id, 'category', m.category, 'preference', m.preference, 'source', m.source, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
+   FROM public.preferences m;
+
+CREATE VIEW public.memory_ranks AS
+ SELECT 'heuristics'::text AS kind,
+    m.project_id,
+    m.agent AS owner,
+    m.id,
+    m.last_validated AS ranked_at,
+    (COALESCE(m.success_rate, m.confidence))::double precision AS success,
+    (m.confidence)::double precision AS confidence,
+    m.embedding
+   FROM public.heuristics m
+UNION ALL
+ SELECT 'outcomes'::text AS kind,
+    m.project_id,
+    m.agent AS owner,
+    m.id,
+    m.created_at AS ranked_at,
+    ((m.success)::integer)::double precision AS success,
+    (0.5)::double precision AS confidence,
+    m.embedding
+   FROM public.outcomes m
+UNION ALL
+ SELECT 'domain-knowledge'::text AS kind,
+    m.project_id,
+    m.agent AS owner,
+    m.id,
+    m.updated_at AS ranked_at,
+    (0.5)::double precision AS success,
+    (m.confidence)::double precision AS confidence,
+    m.embedding
+   FROM public.domain_knowledge m
+UNION ALL
+ SELECT 'anti-patterns'::text AS kind,
+    m.project_id,
+    m.agent AS owner,
+    m.id,
+    m.last_seen AS ranked_at,
+    (0.5)::double precision AS success,
+    (0.5)::double precision AS confidence,
+    m.embedding
+   FROM public.anti_patterns m
+UNION ALL
+ SELECT 'preferences'::text AS kind,
+    m.project_id,
+    m.user_id AS owner,
+    m.id,
+    m.updated_at AS ranked_at,
+    (0.5)::double precision AS success,
+    (0.5)::double precision AS confidence,
+    m.embedding
    FROM public.preferences m;
 
 CREATE TABLE public.projects (
