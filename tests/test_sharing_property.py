@@ -75,7 +75,9 @@ async def services(database_url: str):
     pool = await open_pool(database_url, 1, 4)
     embedder = HashingEmbedder(32)
     exact = MemoryService(MemoryRepository(pool, queries), embedder)
-    nearest = MemoryService(MemoryRepository(pool, queries, ranking=Ranking(approximate_from=1, skip_cost=0.0)), embedder)
+    nearest = MemoryService(
+        MemoryRepository(pool, queries, ranking=Ranking(approximate_from=1, skip_cost=0.0)), embedder
+    )
     await DeploymentRepository(pool, queries).init_deployment(embedder)
     exact.projects = ProjectService(ProjectRepository(pool, queries), exact.repository)  # type: ignore[attr-defined]
     yield exact, nearest
