@@ -161,9 +161,8 @@ class MemoryService:
         )
         prompt = None
         if request.include_prompt:
-            items = {
-                name: [BY_NAME[name].item.model_validate(item) for item in found.items()[name]] for name in BY_NAME
-            }
+            stored = found.items()  # decoded once, only when a prompt is asked for
+            items = {name: [BY_NAME[name].item.model_validate(item) for item in stored[name]] for name in BY_NAME}
             prompt = format_prompt(items, request.max_prompt_tokens)
         head = {
             "project_id": project_id,
