@@ -172,68 +172,24 @@ def open_storage(peer: SimpleNamespace, server_url: str, dim: int, pool_size: in
 
 def peer_memory(peer: SimpleNamespace, memory: Memory, memory_id: str, now: datetime) -> Any:
     """The memory as alma-memory's type of its kind, with the same vector and bench/run.py's field values."""
-    m, vector = memory, memory.vector.tolist()
+    m = memory
+    owned = {"id": memory_id, "agent": m.agent, "project_id": m.project_id, "embedding": m.vector.tolist()}
     if m.kind == "outcomes":
-        return peer.Outcome(
-            id=memory_id,
-            agent=m.agent,
-            project_id=m.project_id,
-            task_type="general",
-            task_description=m.text,
-            success=m.success,
-            strategy_used=m.strategy,
-            timestamp=now,
-            embedding=vector,
-        )
+        task = {"task_type": "general", "task_description": m.text, "strategy_used": m.strategy}
+        return peer.Outcome(**owned, **task, success=m.success, timestamp=now)
     if m.kind == "heuristics":
         occurrences = 3 + int(m.confidence * 10)
-        return peer.Heuristic(
-            id=memory_id,
-            agent=m.agent,
-            project_id=m.project_id,
-            condition=m.text,
-            strategy=m.strategy,
-            confidence=m.confidence,
-            occurrence_count=occurrences,
-            success_count=round(occurrences * m.confidence),
-            last_validated=now,
-            created_at=now,
-            embedding=vector,
-        )
+        counts = {"occurrence_count": occurrences, "success_count": round(occurrences * m.confidence)}
+        rule = {"condition": m.text, "strategy": m.strategy, "confidence": m.confidence}
+        return peer.Heuristic(**owned, **rule, **counts, last_validated=now, created_at=now)
     if m.kind == "domain-knowledge":
-        return peer.DomainKnowledge(
-            id=memory_id,
-            agent=m.agent,
-            project_id=m.project_id,
-            domain="engineering",
-            fact=m.text,
-            source="benchmark",
-            confidence=m.confidence,
-            last_verified=now,
-            embedding=vector,
-        )
+        fact = {"domain": "engineering", "fact": m.text, "source": "benchmark", "confidence": m.confidence}
+        return peer.DomainKnowledge(**owned, **fact, last_verified=now)
     if m.kind == "anti-patterns":
-        return peer.AntiPattern(
-            id=memory_id,
-            agent=m.agent,
-            project_id=m.project_id,
-            pattern=m.text,
-            why_bad=m.strategy,
-            better_alternative="",
-            occurrence_count=1,
-            last_seen=now,
-            created_at=now,
-            embedding=vector,
-        )
-    return peer.UserPreference(
-        id=memory_id,
-        user_id=m.user_id or "",
-        category="style",
-        preference=m.text,
-        source="benchmark",
-        confidence=m.confidence,
-        timestamp=now,
-    )
+        pattern = {"pattern": m.text, "why_bad": m.strategy, "better_alternative": "", "occurrence_count": 1}
+        return peer.AntiPattern(**owned, **pattern, last_seen=now, created_at=now)
+    preference = {"category": "style", "preference": m.text, "source": "benchmark", "confidence": m.confidence}
+    return peer.UserPreference(id=memory_id, user_id=m.user_id or "", **preference, timestamp=now)
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """The static pages of the service (the sharing graph, the memory browser): files of app/web/ that hold no
-data and need no key — their one inline script asks for a key and fetches the data — served with a content
-security policy that allows exactly that script and that style, and connections to this service only."""
+data and need no key — their one inline script (app/web/common.js placed into it) asks for a key and fetches
+the data — served with a content security policy that allows exactly that script and that style, and
+connections to this service only."""
 
 import base64
 import hashlib
@@ -24,7 +25,8 @@ class Page:
     """One page of app/web/, read once."""
 
     def __init__(self, name: str) -> None:
-        self.html = (WEB / name).read_text(encoding="utf-8")
+        common = (WEB / "common.js").read_text(encoding="utf-8")
+        self.html = (WEB / name).read_text(encoding="utf-8").replace("  /* common.js */\n", common)
         self.headers = {
             "Content-Security-Policy": (
                 f"default-src 'none'; script-src {_csp_hash(self.html, 'script')}; "

@@ -19,6 +19,14 @@ SHARED_KINDS = tuple(kind.path for kind in SHARED_BY_AGENT)  # preferences are p
 # how the database's classification of an edge reads from each end
 INHERIT_STATUS: dict[str, InheritStatus] = {"granted": "granted", "not_shared": "denied"}
 SHARE_STATUS: dict[str, ShareStatus] = {"granted": "flows", "not_inherited": "not_inherited"}
+# what to change so that memories flow, by status (none where they flow): `other` is the far end of the edge
+_NOT_AN_AGENT = "{other} is not an agent of {project_id}: add it to the config, or remove it from {agent}'s "
+INHERIT_ADVICE = {
+    "not_an_agent": _NOT_AN_AGENT + "inherit_from",
+    "denied": "add {agent} to {other}'s share_with",
+    "granted_but_empty": "{other} has no memories yet: nothing to change; {agent} reads them once {other} learns",
+}
+SHARE_ADVICE = {"not_an_agent": _NOT_AN_AGENT + "share_with", "not_inherited": "add {agent} to {other}'s inherit_from"}
 
 
 class InheritedSource(BaseModel):
@@ -81,32 +89,21 @@ def explain(
         )
     settings = agents[agent]
     status_of = {(edge.source, edge.reader): edge.status for edge in edges}
-    missing = f"is not an agent of {project_id}: add it to the config"
+    names = {"agent": agent, "project_id": project_id}
 
     sources = []
     for source in _unique(settings.inherit_from, agent):
         status: InheritStatus = INHERIT_STATUS.get(status_of[source, agent], "not_an_agent")
-        if status == "not_an_agent":
-            advice = f"{source} {missing}, or remove it from {agent}'s inherit_from"
-        elif status == "denied":
-            advice = f"add {agent} to {source}'s share_with"
-        elif not any(counts.get(source, {}).values()):
+        if status == "granted" and not any(counts.get(source, {}).values()):
             status = "granted_but_empty"
-            advice = f"{source} has no memories yet: nothing to change; {agent} reads them once {source} learns"
-        else:
-            advice = None
+        advice = INHERIT_ADVICE.get(status, "").format(other=source, **names) or None
         memories = _per_kind(counts.get(source, {})) if status.startswith("granted") else None
         sources.append(InheritedSource(source=source, status=status, memories=memories, advice=advice))
 
     readers = []
     for reader in _unique(settings.share_with, agent):
         shared: ShareStatus = SHARE_STATUS.get(status_of[agent, reader], "not_an_agent")
-        if shared == "not_an_agent":
-            advice = f"{reader} {missing}, or remove it from {agent}'s share_with"
-        elif shared == "not_inherited":
-            advice = f"add {agent} to {reader}'s inherit_from"
-        else:
-            advice = None
+        advice = SHARE_ADVICE.get(shared, "").format(other=reader, **names) or None
         readers.append(SharedReader(reader=reader, status=shared, advice=advice))
 
     not_shared_back = sorted(edge.reader for edge in edges if edge.source == agent and edge.status == "not_shared")

@@ -103,7 +103,7 @@ class AlmaMemoryDatabase:
                     where,
                     kind=kind,
                     key=f"alma-sqlite:{table}:{values.get('id')}",
-                    values=_ALMA_FIELDS[table](values, preference_agent),
+                    values=_alma_fields(table, values, preference_agent),
                     vector=_vector(values["alma_vector"]),
                 )
 
@@ -133,77 +133,41 @@ def _present(**fields: Any) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None and value != ""}
 
 
-def _heuristic(row: dict[str, Any], _: str | None) -> dict[str, Any]:
-    return _present(
-        agent=row.get("agent"),
-        condition=row.get("condition"),
-        strategy=row.get("strategy"),
-        confidence=row.get("confidence") or 0.0,
-        occurrence_count=row.get("occurrence_count") or 0,
-        success_count=row.get("success_count") or 0,
-        last_validated=row.get("last_validated"),
-        created_at=row.get("created_at"),
-    )
+def _same(names: str) -> dict[str, str]:
+    return {name: name for name in names.split()}
 
 
-def _outcome(row: dict[str, Any], _: str | None) -> dict[str, Any]:
-    return _present(
-        agent=row.get("agent"),
-        task=row.get("task_description"),
-        task_type=row.get("task_type"),
-        success=bool(row.get("success")),
-        strategy_used=row.get("strategy_used"),
-        duration_ms=row.get("duration_ms"),
-        error_message=row.get("error_message"),
-        feedback=row.get("user_feedback"),
-        created_at=row.get("timestamp"),
-    )
-
-
-def _domain_knowledge(row: dict[str, Any], _: str | None) -> dict[str, Any]:
-    return _present(
-        agent=row.get("agent"),
-        domain=row.get("domain") or "general",
-        fact=row.get("fact"),
-        source=row.get("source"),
-        confidence=row.get("confidence"),
-        created_at=row.get("last_verified"),
-        updated_at=row.get("last_verified"),
-    )
-
-
-def _anti_pattern(row: dict[str, Any], _: str | None) -> dict[str, Any]:
-    return _present(
-        agent=row.get("agent"),
-        pattern=row.get("pattern"),
-        why_bad=row.get("why_bad"),
-        better_alternative=row.get("better_alternative"),
-        occurrence_count=row.get("occurrence_count"),
-        last_seen=row.get("last_seen"),
-        created_at=row.get("created_at"),
-    )
-
-
-def _preference(row: dict[str, Any], agent: str | None) -> dict[str, Any]:
-    return _present(
-        agent=agent,
-        user_id=row.get("user_id"),
-        category=row.get("category") or "general",
-        preference=row.get("preference"),
-        source=row.get("source"),
-        created_at=row.get("timestamp"),
-        updated_at=row.get("timestamp"),
-    )
-
-
-# alma-memory's columns → the fields of our records, per table (alma-memory's own defaults for its NULLs).
-_ALMA_FIELDS = {
-    "heuristics": _heuristic,
-    "outcomes": _outcome,
-    "domain_knowledge": _domain_knowledge,
-    "anti_patterns": _anti_pattern,
-    "preferences": _preference,
+# alma-memory's columns, per table: our field → its column.
+_ALMA_COLUMNS = {
+    "heuristics": _same("agent condition strategy confidence occurrence_count success_count last_validated created_at"),
+    "outcomes": _same("agent task_type success strategy_used duration_ms error_message")
+    | {"task": "task_description", "feedback": "user_feedback", "created_at": "timestamp"},
+    "domain_knowledge": _same("agent domain fact source confidence")
+    | {"created_at": "last_verified", "updated_at": "last_verified"},
+    "anti_patterns": _same("agent pattern why_bad better_alternative occurrence_count last_seen created_at"),
+    "preferences": _same("user_id category preference source") | {"created_at": "timestamp", "updated_at": "timestamp"},
 }
+# alma-memory's own defaults for the NULLs it writes
+_ALMA_DEFAULTS: dict[str, dict[str, Any]] = {
+    "heuristics": {"confidence": 0.0, "occurrence_count": 0, "success_count": 0},
+    "outcomes": {"success": False},
+    "domain_knowledge": {"domain": "general"},
+    "preferences": {"category": "general"},
+}
+
+
+def _alma_fields(table: str, row: dict[str, Any], preference_agent: str | None) -> dict[str, Any]:
+    """One alma-memory row as the fields of our record; preferences are recorded under `preference_agent`."""
+    defaults = _ALMA_DEFAULTS.get(table, {})
+    fields = {}
+    for field, column in _ALMA_COLUMNS[table].items():
+        value = row.get(column)
+        fields[field] = defaults.get(field) if value is None or value == "" else value
+    if "success" in fields:
+        fields["success"] = bool(fields["success"])  # SQLite's 0 and 1
+    if table == "preferences":
+        fields["agent"] = preference_agent
+    return _present(**fields)
 
 
 # --- JSON Lines --------------------------------------------------------------------------------------------

@@ -14,32 +14,16 @@ from urllib.parse import quote
 
 import yaml
 
+from alma import models
 from alma.config import read_text
-from alma.models import (
-    MEMORY_KINDS,
-    Agent,
-    AgentStats,
-    AntiPattern,
-    BulkLearnResult,
-    ConfigApplied,
-    DomainKnowledge,
-    ForgetResult,
-    Heuristic,
-    LearnResult,
-    Memory,
-    MemoryKind,
-    MemoryPage,
-    MemorySlice,
-    Outcome,
-    Preference,
-)
 
 T = TypeVar("T")
 
 # Path segment and model of each kind, by its MemorySlice attribute name; the path segment names it too. The
 # segment spells `_` as `-`; the model is the item type of the kind's list in a MemorySlice.
-KINDS: dict[str, tuple[str, type[Memory]]] = {
-    kind: (kind.replace("_", "-"), get_args(MemorySlice.model_fields[kind].annotation)[0]) for kind in MEMORY_KINDS
+KINDS: dict[str, tuple[str, type[models.Memory]]] = {
+    kind: (kind.replace("_", "-"), get_args(models.MemorySlice.model_fields[kind].annotation)[0])
+    for kind in models.MEMORY_KINDS
 }
 KIND_ALIASES = {**{name: name for name in KINDS}, **{segment: name for name, (segment, _) in KINDS.items()}}
 
@@ -68,21 +52,21 @@ def without_none(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def parse_learn(body: Any) -> LearnResult:
+def parse_learn(body: Any) -> models.LearnResult:
     """A learn answer: `{outcome, heuristic, anti_pattern}`, or from older services the bare outcome."""
     if isinstance(body, dict) and isinstance(body.get("outcome"), dict):
-        return LearnResult.model_validate(body)
-    return LearnResult(outcome=Outcome.model_validate(body))
+        return models.LearnResult.model_validate(body)
+    return models.LearnResult(outcome=models.Outcome.model_validate(body))
 
 
-def parse_bulk_learn(body: Any) -> BulkLearnResult:
-    return BulkLearnResult(
+def parse_bulk_learn(body: Any) -> models.BulkLearnResult:
+    return models.BulkLearnResult(
         outcomes=[parse_learn(item) for item in body.get("outcomes", [])],
-        domain_knowledge=[DomainKnowledge.model_validate(item) for item in body.get("domain_knowledge", [])],
+        domain_knowledge=[models.DomainKnowledge.model_validate(item) for item in body.get("domain_knowledge", [])],
     )
 
 
-def kind_of(kind: str) -> tuple[str, type[Memory]]:
+def kind_of(kind: str) -> tuple[str, type[models.Memory]]:
     """The path segment and model of a memory kind, named as in a MemorySlice or as in a path."""
     name = KIND_ALIASES.get(kind)
     if name is None:
@@ -133,7 +117,7 @@ class ProjectAPI:
     def _call(self, method: str, path: str, parse: Callable[[Any], T], **options: Any) -> Call[T]:
         return Call(method, self.prefix + path, parse, **options)
 
-    def _create(self, kind: MemoryKind, **fields: Any) -> Call[Any]:
+    def _create(self, kind: models.MemoryKind, **fields: Any) -> Call[Any]:
         """Store a memory of `kind` with the fields that were given."""
         segment, model = kind_of(kind)
         return self._call("POST", f"/{segment}", model.model_validate, json=without_none(fields))
@@ -142,7 +126,7 @@ class ProjectAPI:
 
     def apply_config(
         self, config: str | os.PathLike[str] | Mapping[str, Any], *, allow_remove_all: bool = False
-    ) -> Call[ConfigApplied]:
+    ) -> Call[models.ConfigApplied]:
         """Make the project's agents those of `config` (a path, YAML text or mapping); agents not in it are removed.
 
         Applying the same config again changes nothing, so this is safe to call at every start. A config whose
@@ -150,20 +134,24 @@ class ProjectAPI:
         """
         content, json, headers = config_body(config)
         params = {"allow_remove_all": "true"} if allow_remove_all else None
-        return self._call("PUT", "/config", ConfigApplied.model_validate, content=content, json=json,
+        return self._call("PUT", "/config", models.ConfigApplied.model_validate, content=content, json=json,
                           headers=headers, params=params, idempotent=True)  # fmt: skip
 
-    def agents(self) -> Call[list[Agent]]:
+    def agents(self) -> Call[list[models.Agent]]:
         """The project's agents, each with the agents it reads from and is read by."""
-        return self._call("GET", "/agents", lambda body: [Agent.model_validate(item) for item in body], idempotent=True)
+        return self._call(
+            "GET", "/agents", lambda body: [models.Agent.model_validate(item) for item in body], idempotent=True
+        )
 
-    def get_agent(self, agent: str) -> Call[Agent]:
+    def get_agent(self, agent: str) -> Call[models.Agent]:
         """One agent of the project."""
-        return self._call("GET", f"/agents/{quote(agent, safe='')}", Agent.model_validate, idempotent=True)
+        return self._call("GET", f"/agents/{quote(agent, safe='')}", models.Agent.model_validate, idempotent=True)
 
-    def stats(self, agent: str) -> Call[AgentStats]:
+    def stats(self, agent: str) -> Call[models.AgentStats]:
         """How many memories the agent owns and can read, per kind and per source."""
-        return self._call("GET", f"/agents/{quote(agent, safe='')}/stats", AgentStats.model_validate, idempotent=True)
+        return self._call(
+            "GET", f"/agents/{quote(agent, safe='')}/stats", models.AgentStats.model_validate, idempotent=True
+        )
 
     # --- retrieval ---------------------------------------------------------------------------------
 
@@ -179,7 +167,7 @@ class ProjectAPI:
         include_prompt: bool = False,
         max_prompt_tokens: int | None = None,
         embedding: list[float] | None = None,
-    ) -> Call[MemorySlice]:
+    ) -> Call[models.MemorySlice]:
         """The agent's memories most relevant to `task` (or `query`): its own and, with `include_shared`,
         those of the agents that share with it, each tagged `metadata['shared_from']`.
 
@@ -204,7 +192,7 @@ class ProjectAPI:
                 "embedding": embedding,
             }
         )
-        return self._call("POST", "/retrieve", MemorySlice.model_validate, json=body, idempotent=True)
+        return self._call("POST", "/retrieve", models.MemorySlice.model_validate, json=body, idempotent=True)
 
     # --- learning and writing ---------------------------------------------------------------------
 
@@ -221,7 +209,7 @@ class ProjectAPI:
         domain: str | None = None,
         *,
         embedding: list[float] | None = None,
-    ) -> Call[LearnResult]:
+    ) -> Call[models.LearnResult]:
         """Record how a task went, under `agent`'s own id (never under an agent it inherits from).
 
         Repeated successes of a strategy become a heuristic, repeated failures an anti-pattern; the
@@ -249,7 +237,7 @@ class ProjectAPI:
         domain_knowledge: Iterable[Mapping[str, Any]] = (),
         *,
         agent: str | None = None,
-    ) -> Call[BulkLearnResult]:
+    ) -> Call[models.BulkLearnResult]:
         """Record many outcomes (learn's fields) and facts (add_domain_knowledge's) at once, all or nothing.
 
         `agent` is used for every entry that names none.
@@ -271,7 +259,7 @@ class ProjectAPI:
         confidence: float | None = None,
         *,
         embedding: list[float] | None = None,
-    ) -> Call[Heuristic]:
+    ) -> Call[models.Heuristic]:
         """Store a rule of thumb: when `condition`, do `strategy`."""
         return self._create(
             "heuristics",
@@ -293,7 +281,7 @@ class ProjectAPI:
         confidence: float | None = None,
         *,
         embedding: list[float] | None = None,
-    ) -> Call[DomainKnowledge]:
+    ) -> Call[models.DomainKnowledge]:
         """Store a fact of a domain, and where it comes from."""
         return self._create(
             "domain_knowledge",
@@ -315,7 +303,7 @@ class ProjectAPI:
         domain: str | None = None,
         *,
         embedding: list[float] | None = None,
-    ) -> Call[AntiPattern]:
+    ) -> Call[models.AntiPattern]:
         """Store something not to do, why, and what to do instead."""
         return self._create(
             "anti_patterns",
@@ -337,7 +325,7 @@ class ProjectAPI:
         source: str | None = None,
         *,
         embedding: list[float] | None = None,
-    ) -> Call[Preference]:
+    ) -> Call[models.Preference]:
         """Store a user's preference; a retrieve with that `user_id` returns it."""
         return self._create(
             "preferences",
@@ -351,7 +339,7 @@ class ProjectAPI:
 
     # --- reading, changing, forgetting ----------------------------------------------------------
 
-    def get_memory(self, kind: MemoryKind | str, id: int, agent: str) -> Call[Memory]:
+    def get_memory(self, kind: models.MemoryKind | str, id: int, agent: str) -> Call[models.Memory]:
         """One memory, if `agent` may read it (it owns it, or its owner shares it with `agent`)."""
         segment, model = kind_of(kind)
         path = f"/memories/{segment}/{id}"
@@ -359,28 +347,30 @@ class ProjectAPI:
 
     def list_memories(
         self,
-        kind: MemoryKind | str,
+        kind: models.MemoryKind | str,
         agent: str,
         owner: str | None = None,
         task_type: str | None = None,
         domain: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> Call[MemoryPage[Memory]]:
+    ) -> Call[models.MemoryPage[models.Memory]]:
         """A page of the memories of one kind that `agent` may read, newest first; `owner` keeps one owner's."""
         segment, model = kind_of(kind)
         params = without_none(
             {"agent": agent, "owner": owner, "task_type": task_type, "domain": domain, "limit": limit, "offset": offset}
         )
-        page = MemoryPage[model]  # type: ignore[valid-type]  # the kind's model, known at run time
+        page = models.MemoryPage[model]  # type: ignore[valid-type]  # the kind's model, known at run time
         return self._call("GET", f"/memories/{segment}", page.model_validate, params=params, idempotent=True)
 
-    def update_memory(self, /, kind: MemoryKind | str, id: int, agent: str, **fields: Any) -> Call[Memory]:
+    def update_memory(
+        self, /, kind: models.MemoryKind | str, id: int, agent: str, **fields: Any
+    ) -> Call[models.Memory]:
         """Change the given fields of a memory `agent` owns; answers the changed memory."""
         segment, model = kind_of(kind)
         return self._call("PATCH", f"/memories/{segment}/{id}", model.model_validate, json={"agent": agent, **fields})
 
-    def delete_memory(self, kind: MemoryKind | str, id: int, agent: str) -> Call[None]:
+    def delete_memory(self, kind: models.MemoryKind | str, id: int, agent: str) -> Call[None]:
         """Delete a memory `agent` owns."""
         segment, _ = kind_of(kind)
         path = f"/memories/{segment}/{id}"
@@ -391,7 +381,7 @@ class ProjectAPI:
         agent: str | None = None,
         older_than_days: int | None = None,
         below_confidence: float | None = None,
-    ) -> Call[ForgetResult]:
+    ) -> Call[models.ForgetResult]:
         """Remove old outcomes and weak heuristics (of one agent, or of the whole project); answers the counts."""
         body = without_none({"agent": agent, "older_than_days": older_than_days, "below_confidence": below_confidence})
-        return self._call("POST", "/forget", ForgetResult.model_validate, json=body)
+        return self._call("POST", "/forget", models.ForgetResult.model_validate, json=body)
