@@ -8,21 +8,8 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { after, describe, it } from 'node:test';
 
-import {
-  AgentNotFoundError,
-  ALMA,
-  ALMAError,
-  ForbiddenError,
-  MemoryNotFoundError,
-  NotOwnerError,
-  PayloadTooLargeError,
-  RequestTimeoutError,
-  ScopeViolationError,
-  ServiceUnavailableError,
-  ServiceUnreachableError,
-  UnauthorizedError,
-  ValidationError,
-} from 'alma-memory';
+import * as sdk from 'alma-memory';
+import { ALMA } from 'alma-memory';
 
 import { rejectionReason } from './assertions.js';
 import { freePort } from './service.js';
@@ -137,8 +124,8 @@ describe('no answer', () => {
 
     const error = await rejectionReason(alma.retrieve({ query: 'q', agent: 'junior_developer' }));
 
-    assert.ok(error instanceof ServiceUnreachableError, String(error));
-    assert.ok(error instanceof ALMAError);
+    assert.ok(error instanceof sdk.ServiceUnreachableError, String(error));
+    assert.ok(error instanceof sdk.ALMAError);
     assert.equal(error.status, 0);
     assert.ok(error.message.includes(`http://127.0.0.1:${port}`), error.message);
     assert.ok(error.message.includes('alma serve'), error.message);
@@ -153,7 +140,7 @@ describe('no answer', () => {
     const started = Date.now();
     const error = await rejectionReason(alma.agents());
 
-    assert.ok(error instanceof RequestTimeoutError, String(error));
+    assert.ok(error instanceof sdk.RequestTimeoutError, String(error));
     assert.equal(error.timeoutMs, 200);
     assert.equal(error.status, 0);
     assert.match(error.message, /200 ms/);
@@ -166,7 +153,7 @@ describe('no answer', () => {
 
     const error = await rejectionReason(alma.stats('junior_developer', { timeoutMs: 100 }));
 
-    assert.ok(error instanceof RequestTimeoutError, String(error));
+    assert.ok(error instanceof sdk.RequestTimeoutError, String(error));
     assert.equal(error.timeoutMs, 100);
   });
 
@@ -312,17 +299,17 @@ describe('requests', () => {
 });
 
 describe('problem details', () => {
-  const cases: Array<[Reply, new (...args: never[]) => ALMAError]> = [
-    [problem(401, 'unauthorized'), UnauthorizedError],
-    [problem(403, 'forbidden'), ForbiddenError],
-    [problem(403, 'scope-violation'), ScopeViolationError],
-    [problem(403, 'not-owner'), NotOwnerError],
-    [problem(404, 'memory-not-found'), MemoryNotFoundError],
-    [problem(413, 'request-entity-too-large'), PayloadTooLargeError],
-    [problem(422, 'invalid-input', { errors: [{ field: 'embedding', message: 'expected 384 dimensions' }] }), ValidationError],
-    [problem(400, 'malformed-request'), ValidationError],
-    [problem(503, 'database-unavailable'), ServiceUnavailableError],
-    [{ status: 502, contentType: 'text/html', body: '<html>Bad gateway</html>' }, ServiceUnavailableError],
+  const cases: Array<[Reply, new (...args: never[]) => sdk.ALMAError]> = [
+    [problem(401, 'unauthorized'), sdk.UnauthorizedError],
+    [problem(403, 'forbidden'), sdk.ForbiddenError],
+    [problem(403, 'scope-violation'), sdk.ScopeViolationError],
+    [problem(403, 'not-owner'), sdk.NotOwnerError],
+    [problem(404, 'memory-not-found'), sdk.MemoryNotFoundError],
+    [problem(413, 'request-entity-too-large'), sdk.PayloadTooLargeError],
+    [problem(422, 'invalid-input', { errors: [{ field: 'embedding', message: 'expected 384 dimensions' }] }), sdk.ValidationError],
+    [problem(400, 'malformed-request'), sdk.ValidationError],
+    [problem(503, 'database-unavailable'), sdk.ServiceUnavailableError],
+    [{ status: 502, contentType: 'text/html', body: '<html>Bad gateway</html>' }, sdk.ServiceUnavailableError],
   ];
 
   for (const [reply, errorClass] of cases) {
@@ -333,7 +320,7 @@ describe('problem details', () => {
       const error = await rejectionReason(alma.agents());
 
       assert.ok(error instanceof errorClass, `${String(error)} is not a ${errorClass.name}`);
-      assert.ok(error instanceof ALMAError);
+      assert.ok(error instanceof sdk.ALMAError);
       assert.equal(error.status, reply.status);
       assert.equal(error.method, 'GET');
       if (typeof reply.body === 'object') {
@@ -353,11 +340,11 @@ describe('problem details', () => {
 
     const error = await rejectionReason(alma.retrieve({ query: 'q', agent: 'a', topK: 0 }));
 
-    assert.ok(error instanceof ValidationError);
+    assert.ok(error instanceof sdk.ValidationError);
     assert.deepEqual(error.errors, [{ field: 'topK', wireField: 'top_k', message: 'Input should be greater than or equal to 1' }]);
     assert.equal(error.slug, 'validation-error');
-    assert.ok(Object.create(ScopeViolationError.prototype) instanceof ForbiddenError);
-    assert.ok(Object.create(NotOwnerError.prototype) instanceof ForbiddenError);
+    assert.ok(Object.create(sdk.ScopeViolationError.prototype) instanceof sdk.ForbiddenError);
+    assert.ok(Object.create(sdk.NotOwnerError.prototype) instanceof sdk.ForbiddenError);
   });
 
   it('agent-not-found carries the agent and the known agents', async () => {
@@ -366,7 +353,7 @@ describe('problem details', () => {
 
     const error = await rejectionReason(alma.getAgent('bob'));
 
-    assert.ok(error instanceof AgentNotFoundError);
+    assert.ok(error instanceof sdk.AgentNotFoundError);
     assert.equal(error.agent, 'bob');
     assert.deepEqual(error.knownAgents, ['alice', 'charlie']);
     assert.equal(error.name, 'AgentNotFoundError');
@@ -378,7 +365,7 @@ describe('problem details', () => {
 
     const error = await rejectionReason(alma.addHeuristic({ agent: 'a', condition: 'c', strategy: 's' }));
 
-    assert.ok(error instanceof ALMAError);
+    assert.ok(error instanceof sdk.ALMAError);
     assert.match(error.message, /POST \/v1\/projects\/p\/heuristics/);
     assert.match(error.message, /older than this SDK/);
   });
@@ -389,8 +376,8 @@ describe('problem details', () => {
 
     const error = await rejectionReason(alma.agents());
 
-    assert.ok(error instanceof ALMAError);
-    assert.equal(error.constructor, ALMAError);
+    assert.ok(error instanceof sdk.ALMAError);
+    assert.equal(error.constructor, sdk.ALMAError);
     assert.match(error.message, /baseUrl/);
   });
 });
