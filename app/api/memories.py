@@ -1,9 +1,10 @@
 """Learning, writing, reading, changing and forgetting memories; retrieval."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from litestar import Controller, MediaType, Response, Router, delete, get, patch, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -41,6 +42,23 @@ Reader = Annotated[
 Owner = Annotated[str | None, QueryParameter(pattern=PARAM_NAME_PATTERN, description="Only this owner's memories.")]
 Kind = Annotated[str, PathParameter(pattern=KIND_PATH_PATTERN, description="The memory kind.")]
 MemoryId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
+
+
+@dataclass(frozen=True)
+class MemoryRef:
+    """One memory as a path names it, and the agent asking for it."""
+
+    kind: MemoryKind
+    memory_id: int
+    agent: str
+
+
+def provide_memory_ref(kind: Kind, memory_id: MemoryId, agent: Reader) -> MemoryRef:
+    return MemoryRef(BY_PATH[kind], memory_id, agent)
+
+
+OneMemory = NamedDependency[MemoryRef]
+ONE_MEMORY = {"memory": Provide(provide_memory_ref, sync_to_thread=False)}
 
 
 class MemoryController(Controller):
@@ -86,19 +104,13 @@ class MemoryController(Controller):
         needs no key (its script asks for one)."""
         return BROWSER.response()
 
-    @get("/memories/{kind:str}/{memory_id:int}", responses=PROBLEMS)
+    @get("/memories/{kind:str}/{memory_id:int}", responses=PROBLEMS, dependencies=ONE_MEMORY)
     async def get_memory(
-        self,
-        project_id: ProjectId,
-        kind: Kind,
-        memory_id: MemoryId,
-        agent: Reader,
-        service: Service,
-        caller: CurrentCaller,
+        self, project_id: ProjectId, memory: OneMemory, service: Service, caller: CurrentCaller
     ) -> AnyMemory:
         """One memory, if `agent` may read it (its own or a granted source's)."""
-        caller.act_as(project_id, agent)
-        return await service.get_memory(project_id, BY_PATH[kind], memory_id, agent)
+        caller.act_as(project_id, memory.agent)
+        return await service.get_memory(project_id, memory.kind, memory.memory_id, memory.agent)
 
     @get("/memories/{kind:str}", responses=PROBLEMS)
     async def list_memories(
@@ -135,20 +147,19 @@ class MemoryController(Controller):
         audit(caller, "update", project_id, data.agent, kind=kind, memory_id=memory_id)
         return item
 
-    @delete("/memories/{kind:str}/{memory_id:int}", status_code=HTTP_204_NO_CONTENT, responses=PROBLEMS)
+    @delete(
+        "/memories/{kind:str}/{memory_id:int}",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=PROBLEMS,
+        dependencies=ONE_MEMORY,
+    )
     async def delete_memory(
-        self,
-        project_id: ProjectId,
-        kind: Kind,
-        memory_id: MemoryId,
-        agent: Reader,
-        service: Service,
-        caller: CurrentCaller,
+        self, project_id: ProjectId, memory: OneMemory, service: Service, caller: CurrentCaller
     ) -> None:
         """Delete a memory; only its owner may."""
-        caller.act_as(project_id, agent)
-        await service.delete_memory(project_id, BY_PATH[kind], memory_id, agent)
-        audit(caller, "delete", project_id, agent, kind=kind, memory_id=memory_id)
+        caller.act_as(project_id, memory.agent)
+        await service.delete_memory(project_id, memory.kind, memory.memory_id, memory.agent)
+        audit(caller, "delete", project_id, memory.agent, kind=memory.kind.path, memory_id=memory.memory_id)
 
     @post("/forget", status_code=HTTP_200_OK, responses=PROBLEMS)
     async def forget(
