@@ -289,8 +289,9 @@ def plot(curves: dict, path: Path) -> None:
     figure.savefig(path, dpi=110)
 
 
-def serve(data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
-    """`alma serve` on the benchmark's embedded database (open: loopback, embedded)."""
+def serve(data_dir: Path, port: int, workers: int = 1, **settings: str) -> subprocess.Popen:
+    """`alma serve` on the benchmark's embedded database (open: loopback, embedded, unless `settings` (more
+    environment variables) say otherwise), once it answers /ready."""
     environment = {
         **os.environ,
         "ALMA_DATA_DIR": str(data_dir),
@@ -299,6 +300,7 @@ def serve(data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
         "ALMA_LOG_LEVEL": "WARNING",
         "ALMA_EMBEDDING_DIM": "384",
         "ALMA_WORKERS": str(workers),
+        **settings,
     }
     environment.pop("ALMA_DATABASE_URL", None)
     alma = Path(sys.executable).parent / "alma"

@@ -26,6 +26,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.run import serve  # noqa: E402
+
 OPERATOR = "bench-operator-key-0123456789abcdef"
 
 
@@ -102,23 +106,7 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="alma-bench-") as workdir:
         port = 18000 + os.getpid() % 1000
-        env = {
-            **os.environ,
-            "ALMA_DATA_DIR": f"{workdir}/data",
-            "ALMA_PORT": str(port),
-            "ALMA_EMBEDDER": "hashing",
-            "ALMA_REQUIRE_AUTH": "true",
-            "ALMA_OPERATOR_KEY": OPERATOR,
-            "ALMA_LOG_LEVEL": "WARNING",
-        }
-        env.pop("ALMA_DATABASE_URL", None)
-        service = subprocess.Popen(
-            [str(Path(sys.executable).parent / "alma"), "serve"],
-            env=env,
-            cwd=workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        service = serve(Path(workdir) / "data", port, ALMA_REQUIRE_AUTH="true", ALMA_OPERATOR_KEY=OPERATOR)
         base = f"http://127.0.0.1:{port}"
         try:
             figures = measure(base, options.agents, options.noisy_seconds)
@@ -140,15 +128,6 @@ def summary(latencies: list[float]) -> dict:
 
 
 def measure(base: str, agents: int, noisy_seconds: float) -> dict:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "alma serve did not start"
-        time.sleep(0.2)
     operator = {"Authorization": f"Bearer {OPERATOR}"}
     keys = {}
     for project in ("small-team", "mesh", "noisy-team"):
