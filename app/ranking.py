@@ -1,4 +1,4 @@
-"""How a retrieve ranks memories: the weights of memory_score(), and when the nearest-neighbour index is used.
+"""How a retrieve ranks memories: the weights of its score, and when the nearest-neighbour index is used.
 
 Not here: the ranking itself, which `sql/queries/memories/retrieve.sql` does in the database.
 """

@@ -32,13 +32,19 @@ async def pool(database_url: str):
 
 
 async def load(pool: asyncpg.Pool) -> None:
-    """`small` sees 1,500 outcomes and `big` 8,000, in a table of 29,500 (20,000 of another project)."""
+    """`small` sees 1,500 outcomes and `big` 8,000, in a table of 34,500: 25,000 are another project's, whose
+    agents bear the same names (5,000 of them are a `small`'s, which must not count towards the path)."""
     await DeploymentRepository(pool, queries).init_deployment(HashingEmbedder(DIM))
     for project in ("team", "crowd"):
         await ProjectRepository(pool, queries).apply_config(project, parse_config_text(CONFIG))
     rng = np.random.default_rng(5)
     records = []
-    for project, agent, count in (("team", "small", 1500), ("team", "big", 8000), ("crowd", "big", 20000)):
+    for project, agent, count in (
+        ("team", "small", 1500),
+        ("team", "big", 8000),
+        ("crowd", "big", 20000),
+        ("crowd", "small", 5000),
+    ):
         vectors = rng.normal(size=(count, DIM)).astype(np.float32)
         records += [(project, agent, f"task {n}", True, "s", v, v) for n, v in enumerate(vectors)]
     await pool.copy_records_to_table("outcomes", records=records, columns=COLUMNS)
@@ -64,7 +70,7 @@ async def hnsw_scans_run(pool: asyncpg.Pool, reader: str) -> bool:
 
 async def test_the_index_is_used_only_where_the_reader_sees_a_large_share_of_the_table(pool: asyncpg.Pool):
     await load(pool)
-    # the threshold here is sqrt(6 × 40 × 29,500) ≈ 2,660 visible outcomes: above approximate_from (1,000)
+    # the threshold here is sqrt(6 × 40 × 34,500) ≈ 2,880 visible outcomes: above approximate_from (1,000)
     assert not await hnsw_scans_run(pool, "small")  # 1,500 visible: past approximate_from, a small share
     assert await hnsw_scans_run(pool, "big")  # 8,000 visible
 
