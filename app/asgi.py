@@ -26,6 +26,8 @@ from app.database import open_pool, resolve_database_url, schema_head, stop_embe
 from app.embeddings import Embedder, create_embedder, describe_embedder
 from app.errors import EXCEPTION_HANDLERS
 from app.limits import ProjectLimiter
+from app.mcp.http import McpEndpoint, json_rpc
+from app.mcp.toolbox import Toolbox
 from app.observability import (
     PROMETHEUS,
     MetricsController,
@@ -79,6 +81,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             app.state.key_store = KeyStore(KeyRepository(pool, queries), settings.auth_required, operator_key)
             await app.state.key_store.listen(database_url)
             app.state.limiter = ProjectLimiter(settings.project_in_flight, settings.project_wait_seconds)
+            app.state.toolbox = Toolbox(
+                app.state.service, app.state.projects, app.state.key_store, settings.default_project
+            )
             if not settings.auth_required:
                 log.warning(
                     "Running OPEN: no API keys are required (embedded database, listening on %s only). "
@@ -94,9 +99,12 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
                 # Here, not at exit: uvicorn re-raises SIGTERM after shutdown, and atexit would never run.
                 stop_embedded(settings.data_dir)
 
+    mcp = McpEndpoint(settings, MAX_BODY_BYTES)
     return Litestar(
         route_handlers=[
             landing,
+            json_rpc,
+            mcp.route,
             docs_assets,
             health,
             ready,
@@ -118,7 +126,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         before_request=require_media_type,
         plugins=[PydanticPlugin(validate_strict=True)],  # no "5" read as 5, no true as 1
         logging_config=None,  # configure_logging() owns logging: JSON lines with request ids
-        lifespan=[lifespan],
+        lifespan=[lifespan, mcp.lifespan],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(
             title="ALMA memory service",

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.models import NAME_PATTERN
 from app.ranking import Ranking
 
 
@@ -49,6 +50,12 @@ class Settings(BaseSettings):
     )
     operator_key: SecretStr | None = Field(
         default=None, description="The deployment operator's key: creates projects and their first admin key."
+    )
+    default_project: str | None = Field(
+        default=None,
+        pattern=NAME_PATTERN,
+        description="The project of MCP and JSON-RPC calls that bring no key, where none is required. "
+        "Unset: the only project there is.",
     )
 
     embedder: Literal["auto", "hashing", "sentence-transformers", "openai"] = Field(
@@ -135,7 +142,7 @@ class Settings(BaseSettings):
         except ValueError:
             return False
 
-    @field_validator("database_url", "url", mode="before")
+    @field_validator("database_url", "url", "default_project", mode="before")
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:
         """`ALMA_DATABASE_URL=` (empty) means unset, as in a shell."""

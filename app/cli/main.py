@@ -12,7 +12,7 @@ import click
 
 from app.cli.agents import agents_command, forget_command, stats_command
 from app.cli.context import database_url, opened, run, service_for
-from app.cli.remote import record_service
+from app.cli.remote import record_service, running_service
 from app.cli.sharing import sharing
 from app.cli.transfer import export_command, import_command
 from app.models import ProjectConfig
@@ -312,6 +312,24 @@ def keys_revoke(project_id: str, prefix: str) -> None:
     else:
         run(lambda context: context.keys.revoke_key(project_id, prefix))
     click.echo(f"Revoked {prefix}.")
+
+
+@main.command("mcp")
+def mcp_command() -> None:
+    """Serve MCP on stdin/stdout, for an MCP host to launch.
+
+    It acts through the running service (ALMA_URL, else the one `alma serve` runs for ALMA_DATA_DIR) with
+    ALMA_API_KEY: the service runs the tools, as the key may."""
+    from app.mcp.stdio import run as run_stdio
+
+    settings = Settings()
+    url = settings.url or running_service(settings)
+    if url is None:
+        raise click.ClickException(
+            "No ALMA service to act through: set ALMA_URL to the running service (e.g. http://127.0.0.1:8765), or "
+            "start `alma serve` in the folder that holds .alma/."
+        )
+    run_stdio(url, settings.api_key.get_secret_value() if settings.api_key else None)
 
 
 @main.command("schema")
