@@ -278,13 +278,8 @@ def plot(curves: dict, path: Path) -> None:
         visible = curves[key]
         right.plot(list(visible), list(visible.values()), marker="o", label=label)
     right.legend()
-    right.set(
-        title="Retrieval statement p50 vs visible memories",
-        xlabel="memories the reader may see",
-        ylabel="p50 (ms)",
-        xscale="log",
-        yscale="log",
-    )
+    right.set_title("Retrieval statement p50 vs visible memories")
+    right.set(xlabel="memories the reader may see", ylabel="p50 (ms)", xscale="log", yscale="log")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
 

@@ -39,12 +39,8 @@ async def load(pool: asyncpg.Pool) -> None:
         await ProjectRepository(pool, queries).apply_config(project, parse_config_text(CONFIG))
     rng = np.random.default_rng(5)
     records = []
-    for project, agent, count in (
-        ("team", "small", 1500),
-        ("team", "big", 8000),
-        ("crowd", "big", 20000),
-        ("crowd", "small", 5000),
-    ):
+    loads = [("team", "small", 1500), ("team", "big", 8000), ("crowd", "big", 20000), ("crowd", "small", 5000)]
+    for project, agent, count in loads:
         vectors = rng.normal(size=(count, DIM)).astype(np.float32)
         records += [(project, agent, f"task {n}", True, "s", v, v) for n, v in enumerate(vectors)]
     await pool.copy_records_to_table("outcomes", records=records, columns=COLUMNS)

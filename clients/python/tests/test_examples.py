@@ -20,7 +20,9 @@ from live_service import EXAMPLES_DIR, running_service, team_config
 
 
 @pytest.fixture(scope="module", params=["as shipped", "nested"])
-def examples_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def examples_service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
     """A service of its own, and the examples folder with the config in the layout of this round."""
     folder = EXAMPLES_DIR
     if request.param == "nested":
@@ -37,9 +39,7 @@ def run_example(name: str, service: tuple[str, Path]) -> list[str]:
     service_url, folder = service
     env = {key: value for key, value in os.environ.items() if not key.startswith("ALMA_")}
     env["ALMA_URL"] = service_url
-    finished = subprocess.run(
-        [sys.executable, name], cwd=folder, env=env, capture_output=True, text=True, timeout=60
-    )
+    finished = subprocess.run([sys.executable, name], cwd=folder, env=env, capture_output=True, text=True, timeout=60)
     assert finished.returncode == 0, finished.stderr
     return finished.stdout.splitlines()
 
@@ -67,3 +67,23 @@ def test_retrieving_shows_own_and_inherited_heuristics_by_origin(examples_servic
     assert "[From tech_lead] Use the team's shared auth library; never roll your own crypto" in heuristic_lines
     assert "[From senior_developer] Hash passwords with bcrypt and compare them in constant time" in heuristic_lines
     assert shared[-2:] == ["Own memories: 1", "Inherited memories: 4"]
+
+
+@pytest.fixture(scope="module")
+def framework_service() -> Iterator[tuple[str, Path]]:
+    """A service of its own for the framework examples: what they write stays out of the guide's examples."""
+    with running_service() as url:
+        yield url, EXAMPLES_DIR
+
+
+def test_the_langgraph_example_searches_as_the_junior_and_finds_own_and_shared(framework_service):
+    first = run_example("langgraph_store.py", framework_service)
+    again = run_example("langgraph_store.py", framework_service)
+
+    assert sorted(first[:-1]) == [
+        "[From senior_developer] Hash passwords with bcrypt and compare them in constant time",
+        "[From tech_lead] Use the team's shared auth library; never roll your own crypto",
+        "[Own] A failing user authentication test is easiest to reproduce with a minimal test user",
+    ]
+    assert first[-1] == "Namespaces: 20"  # 4 agents, 5 kinds each
+    assert again == first  # nothing stored twice
