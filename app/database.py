@@ -212,10 +212,31 @@ def dump_schema(database_url: str) -> str:
     ]
     return (
         "-- Today's schema, as `alma schema` writes it from a migrated database; the revisions in this folder\n"
-        "-- make it. Do not apply this file: `alma migrate` does.\n"
-        + re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+        "-- make it. Do not apply this file: `alma migrate` does. A function whose body a file of parts/ holds\n"
+        "-- names that file (and the body's hash) instead of repeating it.\n"
+        + _FUNCTION.sub(_name_the_part, re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip())
         + "\n"
     )
+
+
+# a function as pg_dump writes it (the head up to `AS $$`, the body, `$$;`), and the body of a part's function
+_FUNCTION = re.compile(r"^(CREATE FUNCTION public\.(\w+)\(.*?\n    AS \$\$)(.*?)(\$\$;)$", re.M | re.S)
+_BODY = re.compile(r"\bAS \$\$(.*?)\$\$;", re.S)
+
+
+def _name_the_part(function: re.Match[str]) -> str:
+    """A dumped function whose body is a part's, with that file named in place of the body, and the body's hash:
+    a part edited in place (a revision's history rewritten) changes this file too."""
+    import hashlib
+
+    from app.queries import SQL_DIR
+
+    for part in sorted((SQL_DIR / "schema" / "parts").glob(f"{function.group(2)}_v*.sql")):
+        body = _BODY.search(part.read_text())
+        if body is not None and body.group(1) == function.group(3):
+            digest = hashlib.sha256(body.group(1).encode()).hexdigest()[:16]
+            return f"{function.group(1)} … {function.group(4)}  -- the body: parts/{part.name}, sha256 {digest}…"
+    return function.group(0)
 
 
 def schema_steps(revision: str) -> tuple[Callable[[], None], Callable[[], None]]:

@@ -6,14 +6,7 @@
 -- Idempotent: run again (e.g. after dropping an index for a bulk load), it builds only what is missing.
 -- include: index_vectors_v1
 
-CREATE FUNCTION index_vectors_of_deployment() RETURNS trigger
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    PERFORM index_vectors(NEW.embedding_dim);
-    RETURN NULL;
-END
-$$;
+-- include: index_vectors_of_deployment_v1
 
 CREATE TRIGGER deployment_indexes_vectors AFTER INSERT ON deployment
     FOR EACH ROW EXECUTE FUNCTION index_vectors_of_deployment();

@@ -1,66 +1,21 @@
 -- Today's schema, as `alma schema` writes it from a migrated database; the revisions in this folder
--- make it. Do not apply this file: `alma migrate` does.
+-- make it. Do not apply this file: `alma migrate` does. A function whose body a file of parts/ holds
+-- names that file (and the body's hash) instead of repeating it.
 CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;
 
 COMMENT ON EXTENSION vector IS 'vector data type and ivfflat and hnsw access methods';
 
 CREATE FUNCTION public.granted_sources(project text) RETURNS TABLE(reader text, sources text[])
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-    WITH sharers AS MATERIALIZED (
-        SELECT r AS reader, array_agg(a.name) AS names
-        FROM agents a, unnest(a.share_with) r
-        WHERE a.project_id = project AND r <> a.name
-        GROUP BY r
-    )
-    SELECT a.name,
-           ARRAY(SELECT s FROM (SELECT unnest(a.inherit_from) INTERSECT SELECT unnest(t.names)) both_sides(s)
-                 WHERE s <> a.name ORDER BY s COLLATE "C")
-    FROM agents a LEFT JOIN sharers t ON t.reader = a.name
-    WHERE a.project_id = project
-$$;
+    AS $$ … $$;  -- the body: parts/granted_sources_v1.sql, sha256 102f214cc4f6fdb8…
 
 CREATE FUNCTION public.index_vectors(dimension integer) RETURNS void
     LANGUAGE plpgsql
-    AS $$
-DECLARE
-    memory_table text;
-    owner_column text;
-    ranking_columns text;
-    ranks_view text := pg_get_viewdef('memory_ranks');  -- a column a view reads cannot change its type
-BEGIN
-    DROP VIEW memory_ranks;
-    FOR memory_table, owner_column, ranking_columns IN VALUES
-        ('outcomes', 'agent', 'id, created_at, success'),
-        ('heuristics', 'agent', 'id, last_validated, success_rate, confidence'),
-        ('domain_knowledge', 'agent', 'id, updated_at, confidence'),
-        ('anti_patterns', 'agent', 'id, last_seen'),
-        ('preferences', 'user_id', 'id, updated_at')
-    LOOP
-        IF (SELECT atttypmod FROM pg_attribute
-            WHERE attrelid = memory_table::regclass AND attname = 'embedding') <> dimension THEN
-            -- a new type resets the column's storage: keep it inline (see 0005), in the same rewrite
-            EXECUTE format('ALTER TABLE %I ALTER COLUMN embedding TYPE vector(%s), '
-                           'ALTER COLUMN embedding SET STORAGE MAIN', memory_table, dimension);
-        END IF;
-        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I USING hnsw (embedding vector_cosine_ops)',
-                       memory_table || '_nearest', memory_table);
-        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (project_id, %I) INCLUDE (%s%s)',
-                       memory_table || '_ranking', memory_table, owner_column, ranking_columns,
-                       CASE WHEN dimension <= 600 THEN ', embedding' ELSE '' END);
-    END LOOP;
-    EXECUTE 'CREATE VIEW memory_ranks AS ' || ranks_view;
-END
-$$;
+    AS $$ … $$;  -- the body: parts/index_vectors_v2.sql, sha256 749b3a503f1b77fd…
 
 CREATE FUNCTION public.index_vectors_of_deployment() RETURNS trigger
     LANGUAGE plpgsql
-    AS $$
-BEGIN
-    PERFORM index_vectors(NEW.embedding_dim);
-    RETURN NULL;
-END
-$$;
+    AS $$ … $$;  -- the body: parts/index_vectors_of_deployment_v1.sql, sha256 a538f316d839b255…
 
 CREATE FUNCTION public.random_memory_id() RETURNS bigint
     LANGUAGE sql PARALLEL SAFE
@@ -68,52 +23,11 @@ CREATE FUNCTION public.random_memory_id() RETURNS bigint
 
 CREATE FUNCTION public.sharing_edges(project text) RETURNS TABLE(source text, reader text, inherited boolean, shared boolean, status text)
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-    WITH names AS MATERIALIZED (SELECT name FROM agents WHERE project_id = project),
-    inheritors AS MATERIALIZED (
-        SELECT s AS source, array_agg(a.name) AS readers
-        FROM agents a, unnest(a.inherit_from) s
-        WHERE a.project_id = project AND s <> a.name
-        GROUP BY s
-    ),
-    declared AS (
-        SELECT a.name AS source, a.share_with AS shares, i.readers AS inheritors, true AS is_agent
-        FROM agents a LEFT JOIN inheritors i ON i.source = a.name
-        WHERE a.project_id = project
-        UNION ALL  -- names inherited from that are no agent
-        SELECT i.source, '{}', i.readers, false FROM inheritors i WHERE i.source NOT IN (SELECT name FROM names)
-    )
-    SELECT d.source, e.reader, e.inherited, e.shared,
-           CASE WHEN e.inherited AND e.shared THEN 'granted'
-                WHEN e.inherited THEN CASE WHEN d.is_agent THEN 'not_shared' ELSE 'not_an_agent' END
-                WHEN e.reader IN (SELECT name FROM names) THEN 'not_inherited'
-                ELSE 'not_an_agent' END
-    FROM declared d,
-         LATERAL (SELECT coalesce(s.reader, h.reader) AS reader, h.reader IS NOT NULL AS inherited,
-                         s.reader IS NOT NULL AS shared
-                  FROM (SELECT DISTINCT r AS reader FROM unnest(d.shares) r WHERE r <> d.source) s
-                  FULL JOIN (SELECT DISTINCT r AS reader FROM unnest(d.inheritors) r) h ON h.reader = s.reader) e
-$$;
+    AS $$ … $$;  -- the body: parts/sharing_edges_v2.sql, sha256 6b9b57307bc30758…
 
 CREATE FUNCTION public.unindex_vectors(any_size boolean) RETURNS void
     LANGUAGE plpgsql
-    AS $$
-DECLARE
-    memory_table text;
-    ranks_view text := pg_get_viewdef('memory_ranks');  -- a column a view reads cannot change its type
-BEGIN
-    DROP VIEW memory_ranks;
-    FOREACH memory_table IN ARRAY ARRAY['outcomes', 'heuristics', 'domain_knowledge', 'anti_patterns', 'preferences']
-    LOOP
-        EXECUTE format('DROP INDEX IF EXISTS %I, %I', memory_table || '_nearest', memory_table || '_ranking');
-        IF any_size THEN
-            EXECUTE format('ALTER TABLE %I ALTER COLUMN embedding TYPE vector, '
-                           'ALTER COLUMN embedding SET STORAGE MAIN', memory_table);
-        END IF;
-    END LOOP;
-    EXECUTE 'CREATE VIEW memory_ranks AS ' || ranks_view;
-END
-$$;
+    AS $$ … $$;  -- the body: parts/unindex_vectors_v2.sql, sha256 fb693f3deaf9a685…
 
 CREATE TABLE public.agents (
     project_id text NOT NULL,
