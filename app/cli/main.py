@@ -111,17 +111,18 @@ async def _embedder_problem(settings: Settings, url: str) -> str | None:
     """Why the configured embedder cannot serve this database (checked before a model is loaded), or None."""
     import asyncpg
 
+    from app.database import open_pool
     from app.embeddings import configured_identity
     from app.queries import queries
-    from app.repositories.deployment import deployment_mismatch
+    from app.repositories.deployment import DeploymentRepository, deployment_mismatch
 
-    connection = await asyncpg.connect(url)
+    pool = await open_pool(url, 1, 1)
     try:
-        recorded = await connection.fetchrow(*queries.deployment.get_deployment())
+        recorded = await DeploymentRepository(pool, queries).deployment()
     except asyncpg.UndefinedTableError:
         return None  # not migrated: the service says so itself
     finally:
-        await connection.close()
+        await pool.close()
     return deployment_mismatch(recorded, configured_identity(settings, recorded["embedder"] if recorded else None))
 
 

@@ -283,7 +283,7 @@ def export_command(project_id: str, output: Path, with_vectors: bool) -> None:
 async def _export(settings: Settings, project_id: str, output: Path, with_vectors: bool) -> int:
     async with opened(settings) as context:
         store = context.transfer
-        await store.require_import_project(project_id)  # before any file is touched
+        await store.ensure_project(project_id)  # before any file is touched
         total = await store.count(project_id)
         with _output(output) as file:
             written = 0

@@ -18,11 +18,11 @@ class Repository:
         self.pool = pool
         self.q = queries
 
-    async def require_project(self, connection: asyncpg.Connection, project_id: str) -> None:
+    async def require_project(self, connection: asyncpg.Connection | asyncpg.Pool, project_id: str) -> None:
         if not await connection.fetchval(*self.q.projects.project_exists(project_id=project_id)):
             raise ProjectNotFound(
-                f"Project '{project_id}' does not exist. Create it by applying a config: "
-                f"PUT /v1/projects/{project_id}/config, or `alma config apply FILE`."
+                f"Project '{project_id}' does not exist. Create it by applying its config first: "
+                f"PUT /v1/projects/{project_id}/config, or `alma config apply FILE --project {project_id}`."
             )
 
     async def agent_row(self, connection: asyncpg.Connection, project_id: str, name: str) -> asyncpg.Record:

@@ -7,7 +7,6 @@ from typing import Any
 
 import asyncpg
 
-from app.errors import ProjectNotFound
 from app.repositories.projects import ProjectRepository
 from app.transfer.records import STAGING_COLUMNS, export_record
 
@@ -15,16 +14,13 @@ from app.transfer.records import STAGING_COLUMNS, export_record
 class TransferRepository(ProjectRepository):
     """A project's memories in bulk, in and out (agents an import brings are created as a config would)."""
 
-    async def require_import_project(self, project_id: str) -> None:
-        if not await self.pool.fetchval(*self.q.projects.project_exists(project_id=project_id)):
-            raise ProjectNotFound(
-                f"Project '{project_id}' does not exist. Create it by applying its config first "
-                f"(`alma config apply FILE --project {project_id}`)."
-            )
+    async def ensure_project(self, project_id: str) -> None:
+        """ProjectNotFound, saying how to create it, unless the project exists."""
+        await self.require_project(self.pool, project_id)
 
     async def agents(self, project_id: str) -> dict[str, asyncpg.Record]:
         """The project's agents by name; the project must exist."""
-        await self.require_import_project(project_id)
+        await self.ensure_project(project_id)
         return await self.agent_rows(project_id)
 
     async def write_batch(
@@ -56,7 +52,7 @@ class TransferRepository(ProjectRepository):
 
     async def export(self, project_id: str, with_vectors: bool) -> AsyncIterator[dict[str, Any]]:
         """Every memory of the project as an export record, streamed from one consistent snapshot."""
-        await self.require_import_project(project_id)
+        await self.ensure_project(project_id)
         statement = self.q.transfer.export_memories(project_id=project_id, with_vectors=with_vectors)
         async with self.pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):
             async for row in connection.cursor(*statement, prefetch=500):

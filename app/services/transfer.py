@@ -30,7 +30,7 @@ class TransferService:
         return report_answer(report, skipped[:MAX_LISTED_SKIPS])
 
     async def count(self, project_id: str) -> int:
-        await self.transfer.require_import_project(project_id)
+        await self.transfer.ensure_project(project_id)
         return await self.transfer.count(project_id)
 
     async def export_lines(self, project_id: str, with_vectors: bool) -> AsyncIterator[bytes]:
