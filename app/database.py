@@ -219,9 +219,12 @@ def dump_schema(database_url: str) -> str:
     )
 
 
-# a function as pg_dump writes it (the head up to `AS $$`, the body, `$$;`), and the body of a part's function
-_FUNCTION = re.compile(r"^(CREATE FUNCTION public\.(\w+)\(.*?\n    AS \$\$)(.*?)(\$\$;)$", re.M | re.S)
-_BODY = re.compile(r"\bAS \$\$(.*?)\$\$;", re.S)
+# a function as pg_dump writes it (the head up to `AS $$` or `AS $_$`, the body, the same quote and `;`), and the
+# body of a part's function
+_FUNCTION = re.compile(
+    r"^(CREATE FUNCTION public\.(\w+)\((?:(?!^CREATE ).)*?\n    AS (\$\w*\$))(.*?)(\3;)$", re.M | re.S
+)
+_BODY = re.compile(r"\bAS (\$\w*\$)(.*?)\1;", re.S)
 
 
 def _name_the_part(function: re.Match[str]) -> str:
@@ -233,9 +236,9 @@ def _name_the_part(function: re.Match[str]) -> str:
 
     for part in sorted((SQL_DIR / "schema" / "parts").glob(f"{function.group(2)}_v*.sql")):
         body = _BODY.search(part.read_text())
-        if body is not None and body.group(1) == function.group(3):
-            digest = hashlib.sha256(body.group(1).encode()).hexdigest()[:16]
-            return f"{function.group(1)} … {function.group(4)}  -- the body: parts/{part.name}, sha256 {digest}…"
+        if body is not None and body.group(2) == function.group(4):
+            digest = hashlib.sha256(body.group(2).encode()).hexdigest()[:16]
+            return f"{function.group(1)} … {function.group(5)}  -- the body: parts/{part.name}, sha256 {digest}…"
     return function.group(0)
 
 

@@ -409,6 +409,9 @@ async def main(arguments: argparse.Namespace) -> None:
         results["load_seconds"] = round(await load(pool, workload), 1)
 
         counts = await visible_counts(pool, asked)
+        # the first pass reads each reader's memories for the first time since the load; the second is the steady
+        # state of a deployment whose ranking indexes fit in memory (the figures the goals are measured by)
+        first_pass, _ = await statement_latencies(pool, asked)
         latencies, found = await statement_latencies(pool, asked)
         _, truth = await statement_latencies(pool, asked, EXACT)
         results["statement_recall_at_10"] = recall(truth, found)
@@ -416,6 +419,8 @@ async def main(arguments: argparse.Namespace) -> None:
         results["visible_memories"] = {"median": int(statistics.median(counts)), "max": max(counts)}
         results["statement_all"] = summary(latencies)
         results["statement_visible_le_5000"] = summary(small) if small else None
+        first_small = [latency for latency, count in zip(first_pass, counts) if count <= 5000]
+        results["statement_first_pass_visible_le_5000"] = summary(first_small) if first_small else None
         (out / f"explain_{arguments.size}.txt").write_text(await explain(pool, asked[0]))
 
         port = 8800 + arguments.size % 97
@@ -498,6 +503,11 @@ def markdown(r: dict) -> str:
         lines.append(
             f"| retrieval statement, readers seeing ≤ 5,000 | {small['p50_ms']} | {small['p95_ms']} | "
             f"{small['p99_ms']} | |"
+        )
+    if first := r.get("statement_first_pass_visible_le_5000"):
+        lines.append(
+            f"| retrieval statement, readers seeing ≤ 5,000, first read since the load | {first['p50_ms']} | "
+            f"{first['p95_ms']} | {first['p99_ms']} | |"
         )
     for h in r["http_retrieve"]:
         lines.append(

@@ -11,7 +11,7 @@ CREATE FUNCTION public.granted_sources(project text) RETURNS TABLE(reader text, 
 
 CREATE FUNCTION public.index_vectors(dimension integer) RETURNS void
     LANGUAGE plpgsql
-    AS $$ … $$;  -- the body: parts/index_vectors_v2.sql, sha256 749b3a503f1b77fd…
+    AS $_$ … $_$;  -- the body: parts/index_vectors_v3.sql, sha256 4e094abd4fa08580…
 
 CREATE FUNCTION public.index_vectors_of_deployment() RETURNS trigger
     LANGUAGE plpgsql
@@ -27,7 +27,7 @@ CREATE FUNCTION public.sharing_edges(project text) RETURNS TABLE(source text, re
 
 CREATE FUNCTION public.unindex_vectors(any_size boolean) RETURNS void
     LANGUAGE plpgsql
-    AS $$ … $$;  -- the body: parts/unindex_vectors_v2.sql, sha256 fb693f3deaf9a685…
+    AS $$ … $$;  -- the body: parts/unindex_vectors_v3.sql, sha256 c17ca756a5ee1d96…
 
 CREATE TABLE public.agents (
     project_id text NOT NULL,
@@ -59,6 +59,7 @@ CREATE TABLE public.anti_patterns (
     domain text,
     pattern_embedding public.vector NOT NULL,
     import_key text,
+    ranking_vector public.halfvec GENERATED ALWAYS AS ((public.l2_normalize(embedding))::public.halfvec) STORED,
     CONSTRAINT anti_patterns_occurrence_count_check CHECK ((occurrence_count >= 0))
 );
 ALTER TABLE ONLY public.anti_patterns ALTER COLUMN embedding SET STORAGE MAIN;
@@ -114,6 +115,7 @@ CREATE TABLE public.domain_knowledge (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     import_key text,
+    ranking_vector public.halfvec GENERATED ALWAYS AS ((public.l2_normalize(embedding))::public.halfvec) STORED,
     CONSTRAINT domain_knowledge_confidence_check CHECK (((confidence >= (0)::double precision) AND (confidence <= (1)::double precision)))
 );
 ALTER TABLE ONLY public.domain_knowledge ALTER COLUMN embedding SET STORAGE MAIN;
@@ -140,6 +142,7 @@ CASE
     ELSE NULL::double precision
 END) STORED,
     import_key text,
+    ranking_vector public.halfvec GENERATED ALWAYS AS ((public.l2_normalize(embedding))::public.halfvec) STORED,
     CONSTRAINT heuristics_confidence_check CHECK (((confidence >= (0)::double precision) AND (confidence <= (1)::double precision))),
     CONSTRAINT heuristics_occurrence_count_check CHECK ((occurrence_count >= 0)),
     CONSTRAINT heuristics_success_count_check CHECK ((success_count >= 0))
@@ -162,6 +165,7 @@ CREATE TABLE public.outcomes (
     domain text,
     strategy_embedding public.vector NOT NULL,
     import_key text,
+    ranking_vector public.halfvec GENERATED ALWAYS AS ((public.l2_normalize(embedding))::public.halfvec) STORED,
     CONSTRAINT outcomes_duration_ms_check CHECK ((duration_ms >= 0))
 );
 ALTER TABLE ONLY public.outcomes ALTER COLUMN embedding SET STORAGE MAIN;
@@ -177,7 +181,8 @@ CREATE TABLE public.preferences (
     embedding public.vector NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    import_key text
+    import_key text,
+    ranking_vector public.halfvec GENERATED ALWAYS AS ((public.l2_normalize(embedding))::public.halfvec) STORED
 );
 ALTER TABLE ONLY public.preferences ALTER COLUMN embedding SET STORAGE MAIN;
 
@@ -240,6 +245,7 @@ CREATE VIEW public.memory_ranks AS
     m.last_validated AS ranked_at,
     (COALESCE(m.success_rate, m.confidence))::double precision AS success,
     (m.confidence)::double precision AS confidence,
+    m.ranking_vector,
     m.embedding
    FROM public.heuristics m
 UNION ALL
@@ -250,6 +256,7 @@ UNION ALL
     m.created_at AS ranked_at,
     ((m.success)::integer)::double precision AS success,
     (0.5)::double precision AS confidence,
+    m.ranking_vector,
     m.embedding
    FROM public.outcomes m
 UNION ALL
@@ -260,6 +267,7 @@ UNION ALL
     m.updated_at AS ranked_at,
     (0.5)::double precision AS success,
     (m.confidence)::double precision AS confidence,
+    m.ranking_vector,
     m.embedding
    FROM public.domain_knowledge m
 UNION ALL
@@ -270,6 +278,7 @@ UNION ALL
     m.last_seen AS ranked_at,
     (0.5)::double precision AS success,
     (0.5)::double precision AS confidence,
+    m.ranking_vector,
     m.embedding
    FROM public.anti_patterns m
 UNION ALL
@@ -280,6 +289,7 @@ UNION ALL
     m.updated_at AS ranked_at,
     (0.5)::double precision AS success,
     (0.5)::double precision AS confidence,
+    m.ranking_vector,
     m.embedding
    FROM public.preferences m;
 

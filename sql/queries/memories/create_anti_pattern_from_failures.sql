@@ -23,4 +23,4 @@ INSERT INTO anti_patterns AS m (project_id, agent, pattern, why_bad, better_alte
 SELECT :project_id, :agent, :pattern, :why_bad, (SELECT strategy FROM alternative), :task_type, :domain, occurrences, :embedding, :strategy_embedding
 FROM failures
 WHERE occurrences >= 2
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'pattern_embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' - 'pattern_embedding' AS item;

@@ -14,4 +14,4 @@ INSERT INTO heuristics AS m (project_id, agent, condition, strategy, task_type, 
 SELECT :project_id, :agent, :condition, :strategy, :task_type, :domain, successes::real / occurrences, occurrences, successes, :embedding, :strategy_embedding
 FROM matching
 WHERE occurrences >= :min_occurrences AND successes > 0
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'strategy_embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' - 'strategy_embedding' AS item;

@@ -5,4 +5,4 @@
 INSERT INTO anti_patterns AS m (project_id, agent, pattern, why_bad, better_alternative, task_type, domain,
                                 embedding, pattern_embedding)
 VALUES (:project_id, :agent, :pattern, :why_bad, :better_alternative, :task_type, :domain, :embedding, :embedding)
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'pattern_embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' - 'pattern_embedding' AS item;

@@ -3,4 +3,4 @@
 -- Returns the fact as the API shows it.
 INSERT INTO domain_knowledge AS m (project_id, agent, domain, fact, source, confidence, embedding)
 VALUES (:project_id, :agent, :domain, :fact, :source, :confidence, :embedding)
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' AS item;

@@ -5,4 +5,4 @@
 INSERT INTO heuristics AS m (project_id, agent, condition, strategy, task_type, domain, confidence,
                              embedding, strategy_embedding)
 VALUES (:project_id, :agent, :condition, :strategy, :task_type, :domain, :confidence, :embedding, :strategy_embedding)
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'strategy_embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' - 'strategy_embedding' AS item;

@@ -5,4 +5,4 @@
 INSERT INTO outcomes AS m (project_id, agent, task, task_type, domain, success, strategy_used, duration_ms,
                            error_message, feedback, embedding, strategy_embedding)
 VALUES (:project_id, :agent, :task, :task_type, :domain, :success, :strategy_used, :duration_ms, :error_message, :feedback, :embedding, :strategy_embedding)
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'strategy_embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' - 'strategy_embedding' AS item;

@@ -3,11 +3,12 @@
 -- together (preferences: the :user_id's), ranked by
 --   score = :similarity_weight × cosine similarity + :recency_weight × 0.5^(age / :half_life_days)
 --         + :success_weight × success + :confidence_weight × confidence
--- (memory_ranks says what success and confidence are per kind); ties go to the lower id.
+-- (memory_ranks says what success and confidence are per kind); ties go to the lower id. The cosine is the
+-- inner product of unit vectors in half precision (ranking_vector; within 0.001 of the full one).
 --
 -- Every kind is ranked by the same block, over memory_ranks, on one of two paths:
 --   exact:       every memory the reader may see is scored (perfect recall), read from the kind's covering
---                index (project_id, owner): ids, score inputs and vectors, no texts.
+--                index (project_id, owner): ids, score inputs and ranking vectors, no texts.
 --   approximate: the kind's HNSW index yields the :candidates nearest memories that pass the same permission
 --                filter (pgvector's iterative scan keeps going until that many pass), and only those are
 --                scored. The filter is written so that no B-tree matches it (PostgreSQL 18 can skip-scan a
@@ -42,6 +43,9 @@ paths AS MATERIALIZED (  -- per kind: does the HNSW index pay off? (counting sto
     FROM kinds k,
          LATERAL (SELECT greatest(:approximate_from::int, ceil(sqrt(:skip_cost::float8 * :candidates::int * k.size)))::bigint AS threshold) p
 ),
+query AS MATERIALIZED (  -- the query as the ranking vectors are kept: unit length, half precision
+    SELECT l2_normalize(:query_vector::vector)::halfvec AS v
+),
 winners AS (
     SELECT k.kind, t.id, t.owner, t.similarity, t.score
     FROM paths k,
@@ -49,11 +53,11 @@ winners AS (
                     :similarity_weight::float8 * v.similarity
                     + :recency_weight::float8 * exp(least(date_part('epoch', v.ranked_at - now()), 0) * (ln(2) / (86400 * :half_life_days::float8)))
                     + :success_weight::float8 * v.success + :confidence_weight::float8 * v.confidence AS score
-             FROM ((SELECT r.id, r.owner, r.ranked_at, r.success, r.confidence, 1 - (r.embedding <=> :query_vector) AS similarity
+             FROM ((SELECT r.id, r.owner, r.ranked_at, r.success, r.confidence, (r.ranking_vector <#> (SELECT v FROM query)) * -1 AS similarity
                     FROM memory_ranks r
                     WHERE NOT k.approximate AND r.kind = k.kind AND r.project_id = :project_id AND r.owner = ANY (k.owners))
                    UNION ALL
-                   (SELECT r.id, r.owner, r.ranked_at, r.success, r.confidence, 1 - (r.embedding <=> :query_vector) AS similarity
+                   (SELECT r.id, r.owner, r.ranked_at, r.success, r.confidence, (r.ranking_vector <#> (SELECT v FROM query)) * -1 AS similarity
                     FROM memory_ranks r
                     WHERE k.approximate AND r.kind = k.kind
                       AND (r.project_id = :project_id) IS TRUE AND (r.owner = ANY (k.owners)) IS TRUE

@@ -10,4 +10,4 @@ WHERE m.project_id = :project_id
                 AND 1 - (a.pattern_embedding <=> :strategy_embedding) >= :similarity_threshold
               ORDER BY a.pattern_embedding <=> :strategy_embedding, a.id
               LIMIT 1)
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'pattern_embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' - 'pattern_embedding' AS item;

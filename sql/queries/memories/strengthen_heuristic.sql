@@ -15,4 +15,4 @@ WHERE m.project_id = :project_id
                 AND 1 - (h.strategy_embedding <=> :strategy_embedding) >= :similarity_threshold
               ORDER BY h.strategy_embedding <=> :strategy_embedding, h.id
               LIMIT 1)
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'strategy_embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' - 'strategy_embedding' AS item;

@@ -8,4 +8,4 @@ SET pattern = coalesce(:pattern, m.pattern), why_bad = coalesce(:why_bad, m.why_
     domain = coalesce(:domain, m.domain), embedding = coalesce(:embedding, m.embedding),
     pattern_embedding = coalesce(:embedding, m.pattern_embedding), updated_at = now()
 WHERE m.project_id = :project_id AND m.id = :id AND m.agent = :owner
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'pattern_embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' - 'pattern_embedding' AS item;

@@ -8,4 +8,4 @@ SET condition = coalesce(:condition, m.condition), strategy = coalesce(:strategy
     domain = coalesce(:domain, m.domain), embedding = coalesce(:embedding, m.embedding),
     strategy_embedding = coalesce(:strategy_embedding, m.strategy_embedding), updated_at = now()
 WHERE m.project_id = :project_id AND m.id = :id AND m.agent = :owner
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'strategy_embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' - 'strategy_embedding' AS item;

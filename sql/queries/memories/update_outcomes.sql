@@ -4,4 +4,4 @@
 UPDATE outcomes AS m
 SET feedback = coalesce(:feedback, m.feedback)
 WHERE m.project_id = :project_id AND m.id = :id AND m.agent = :owner
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'strategy_embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' - 'strategy_embedding' AS item;

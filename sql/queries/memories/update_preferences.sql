@@ -5,4 +5,4 @@ UPDATE preferences AS m
 SET category = coalesce(:category, m.category), preference = coalesce(:preference, m.preference),
     source = coalesce(:source, m.source), embedding = coalesce(:embedding, m.embedding), updated_at = now()
 WHERE m.project_id = :project_id AND m.id = :id AND m.agent = :owner
-RETURNING to_jsonb(m) - 'project_id' - 'embedding' AS item;
+RETURNING to_jsonb(m) - 'project_id' - 'embedding' - 'ranking_vector' AS item;
