@@ -3,6 +3,7 @@
 import asyncio
 
 import httpx
+import numpy as np
 import pytest
 
 from app.asgi import create_app
@@ -451,3 +452,43 @@ async def test_only_the_writer_changes_or_deletes_a_memory_of_any_kind(api: Api,
     assert (await api.client.patch(path, json={"agent": "tech_lead", **change})).status_code == 200
     assert (await api.client.delete(path, params={"agent": "tech_lead"})).status_code in (200, 204)
     assert (await api.client.get(path, params={"agent": "tech_lead"})).status_code == 404
+
+
+async def test_similarity_is_the_cosine_to_within_a_thousandth_on_every_kind(api: Api):
+    """Ranking compares half-precision unit vectors by inner product: what it reports (and ranks by) must stay
+    the cosine of the vectors as given, for vectors of any length and sign."""
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    rng = np.random.default_rng(11)
+    texts = {  # each text ends in a word of its own: no two outcomes are alike enough to become a heuristic
+        "learn": {"task": "task", "strategy_used": "strategy"},
+        "heuristics": {"condition": "condition", "strategy": "strategy"},
+        "domain-knowledge": {"fact": "fact"},
+        "anti-patterns": {"pattern": "pattern", "why_bad": "why"},
+        "preferences": {"category": "category", "preference": "preference"},
+    }
+    fixed = {
+        "learn": {"outcome": "success"},
+        "domain-knowledge": {"domain": "architecture"},
+        "preferences": {"user_id": "ada"},
+    }
+    written: dict[int, np.ndarray] = {}
+    for path, fields in texts.items():
+        for word in ("red", "green", "blue", "amber"):
+            vector = rng.normal(size=384) * rng.uniform(0.1, 10)
+            body = {name: f"{text} {word}" for name, text in fields.items()} | fixed.get(path, {})
+            response = await write(api, path, agent="tech_lead", embedding=vector.tolist(), **body)
+            assert response.status_code == 201, response.text
+            answer = response.json()
+            written[(answer.get("outcome") or answer)["id"]] = vector
+    query = rng.normal(size=384) * 3
+    answer = await api.retrieve("tech_lead", "q", embedding=query.tolist(), top_k=10, user_id="ada")
+    items = [
+        item
+        for name in ("outcomes", "heuristics", "domain_knowledge", "anti_patterns", "preferences")
+        for item in answer[name]
+    ]
+    assert len(items) == 20
+    for item in items:
+        vector = written[item["id"]]
+        cosine = float(vector @ query / np.linalg.norm(vector) / np.linalg.norm(query))
+        assert abs(item["similarity"] - cosine) < 1e-3, (item["id"], item["similarity"], cosine)
