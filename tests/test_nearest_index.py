@@ -131,3 +131,34 @@ async def test_the_approximate_path_is_still_one_statement(pool: asyncpg.Pool):
     found = (await repository.retrieve("team", "reader", topics[0], 5, True, None)).items()
     assert len(found["outcomes"]) == 5
     assert len(statements) == 1
+
+
+@pytest.mark.parametrize("dimension", [1200, 1201])
+async def test_the_longest_names_and_the_largest_vectors_fit_the_ranking_indexes(pool: asyncpg.Pool, dimension: int):
+    """A B-tree entry holds at most about 2.7 kB: the covering ranking indexes hold the half-precision vector up
+    to 1,200 dimensions beside the longest names (64 characters), and leave it to the table past that."""
+    await DeploymentRepository(pool, queries).init_deployment(HashingEmbedder(dimension))
+    project, agent, user = "p" * 64, "a" * 64, "u" * 64
+    await ProjectRepository(pool, queries).apply_config(project, parse_config_text(f"agents:\n  {agent}:\n"))
+    vector = unit(np.random.default_rng(3).normal(size=dimension))
+    rows = {
+        "outcomes": ("task, success, strategy_used, embedding, strategy_embedding", ("t", True, "s", vector, vector)),
+        "heuristics": (
+            "condition, strategy, confidence, embedding, strategy_embedding",
+            ("c", "s", 0.5, vector, vector),
+        ),
+        "domain_knowledge": ("domain, fact, embedding", ("d", "f", vector)),
+        "anti_patterns": ("pattern, why_bad, embedding, pattern_embedding", ("p", "w", vector, vector)),
+        "preferences": ("user_id, category, preference, embedding", (user, "c", "p", vector)),
+    }
+    for table, (columns, values) in rows.items():
+        marks = ", ".join(f"${n}" for n in range(3, len(values) + 3))
+        await pool.execute(
+            f"INSERT INTO {table} (project_id, agent, {columns}) VALUES ($1, $2, {marks})", project, agent, *values
+        )
+    covering = await pool.fetch("SELECT indexdef FROM pg_indexes WHERE indexname LIKE '%\\_ranking'")
+    assert len(covering) == 5 and all(("ranking_vector" in i["indexdef"]) == (dimension <= 1200) for i in covering)
+
+    found = (await MemoryRepository(pool, queries).retrieve(project, agent, vector, 5, True, user)).items()
+    assert {name: len(items) for name, items in found.items()} == dict.fromkeys(found, 1)
+    assert all(abs(items[0]["similarity"] - 1) < 1e-3 for items in found.values())

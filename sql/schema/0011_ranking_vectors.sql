@@ -39,8 +39,8 @@ CREATE VIEW memory_ranks AS
            m.ranking_vector, m.embedding
     FROM preferences m;
 
--- A half-precision entry is half the size, so the covering indexes hold the ranking vector up to 1,280
--- dimensions (a B-tree entry holds at most about 2.7 kB).
+-- A half-precision entry is half the size, so the covering indexes hold the ranking vector up to 1,200
+-- dimensions beside names of 64 characters (a B-tree entry holds at most about 2.7 kB).
 -- include: index_vectors_v3
 -- include: unindex_vectors_v3
 SELECT index_vectors(embedding_dim) FROM deployment;

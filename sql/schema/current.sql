@@ -11,7 +11,7 @@ CREATE FUNCTION public.granted_sources(project text) RETURNS TABLE(reader text, 
 
 CREATE FUNCTION public.index_vectors(dimension integer) RETURNS void
     LANGUAGE plpgsql
-    AS $_$ … $_$;  -- the body: parts/index_vectors_v3.sql, sha256 4e094abd4fa08580…
+    AS $_$ … $_$;  -- the body: parts/index_vectors_v3.sql, sha256 828a6157cec691e4…
 
 CREATE FUNCTION public.index_vectors_of_deployment() RETURNS trigger
     LANGUAGE plpgsql

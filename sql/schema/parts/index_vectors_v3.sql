@@ -30,7 +30,7 @@ BEGIN
                        memory_table || '_nearest', memory_table);
         EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (project_id, %I) INCLUDE (%s%s)',
                        memory_table || '_ranking', memory_table, owner_column, ranking_columns,
-                       CASE WHEN dimension <= 1280 THEN ', ranking_vector' ELSE '' END);
+                       CASE WHEN dimension <= 1200 THEN ', ranking_vector' ELSE '' END);
     END LOOP;
     EXECUTE 'CREATE VIEW memory_ranks AS ' || ranks_view;
 END
