@@ -1,0 +1,104 @@
+"""What an outcome's INSERT costs in a loaded deployment, and which of its indexes makes the cost.
+
+Loads the benchmark's workload (or reuses a data folder it loaded before), then times one-row inserts of
+outcomes, spread over the workload's agents, four times in a row, each pass in a transaction that is rolled
+back: with every index (the first pass after the server starts: its index pages are not in memory yet),
+without the HNSW index, without the covering ranking index (each dropped inside the pass's transaction),
+and with every index again.
+
+Usage: python bench/insert_cost.py [--size 1000000] [--inserts 300] [--data-dir FOLDER]
+Writes bench/results/insert_cost_<size>.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.database import migrate, open_pool, start_embedded, stop_embedded  # noqa: E402
+from app.queries import queries  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from bench.run import BENCH, load, summary  # noqa: E402
+from bench.workload import generate  # noqa: E402
+
+PASSES = [
+    ("every index, first pass", None),
+    ("without the HNSW index", "outcomes_nearest"),
+    ("without the covering ranking index", "outcomes_ranking"),
+    ("every index, again", None),
+]
+
+
+async def measure(data_dir: Path, size: int, inserts: int) -> dict:
+    url = start_embedded(data_dir, "stop", Settings().embedded_shared_buffers_mb)
+    await asyncio.to_thread(migrate, url)
+    pool = await open_pool(url, 1, 2)
+    try:
+        if not await pool.fetchval("SELECT EXISTS (SELECT FROM outcomes)"):
+            print(f"loading {size:,} memories ...", file=sys.stderr)
+            await load(pool, generate(size))
+        writers = await pool.fetch("SELECT DISTINCT project_id, agent FROM outcomes ORDER BY 1, 2 LIMIT 500")
+        rng = np.random.default_rng(1)
+        results = {}
+        async with pool.acquire() as connection:
+            for name, dropped in PASSES:
+                latencies = []
+                transaction = connection.transaction()  # rolled back: every pass starts from the loaded data
+                await transaction.start()
+                if dropped:
+                    await connection.execute(f"DROP INDEX {dropped}")
+                for n in range(inserts):
+                    project, agent = writers[n % len(writers)]
+                    vector = rng.normal(size=384).astype(np.float32)
+                    vector /= np.linalg.norm(vector)
+                    statement = queries.memories.insert_outcomes(
+                        dict.fromkeys(("task_type", "domain", "duration_ms", "error_message", "feedback")),
+                        project_id=project,
+                        agent=agent,
+                        task=f"insert {n}",
+                        strategy_used="s",
+                        success=True,
+                        embedding=vector,
+                        strategy_embedding=vector,
+                    )
+                    started = time.perf_counter()
+                    await connection.fetchval(*statement)
+                    latencies.append((time.perf_counter() - started) * 1000)
+                await transaction.rollback()
+                results[name] = summary(latencies)
+                print(f"{name}: p50 {results[name]['p50_ms']} ms, p95 {results[name]['p95_ms']} ms", file=sys.stderr)
+        return results
+    finally:
+        await pool.close()
+        stop_embedded(data_dir)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="memories to load")
+    parser.add_argument("--inserts", type=int, default=300, help="inserts per pass")
+    parser.add_argument("--data-dir", help="a folder this script loaded before (kept); default: a temporary one")
+    arguments = parser.parse_args()
+    if arguments.data_dir:
+        results = asyncio.run(measure(Path(arguments.data_dir), arguments.size, arguments.inserts))
+    else:
+        with tempfile.TemporaryDirectory(prefix="alma-bench-") as folder:
+            results = asyncio.run(measure(Path(folder), arguments.size, arguments.inserts))
+    out = BENCH / "results" / f"insert_cost_{arguments.size}.json"
+    out.write_text(json.dumps({"size": arguments.size, "inserts_per_pass": arguments.inserts, **results}, indent=2))
+    print("| pass | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|")
+    for name, figures in results.items():
+        print(f"| {name} | {figures['p50_ms']} | {figures['p95_ms']} | {figures['p99_ms']} |")
+
+
+if __name__ == "__main__":
+    main()
