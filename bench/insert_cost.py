@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.database import migrate, open_pool, start_embedded, stop_embedded  # noqa: E402
 from app.queries import queries  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from bench.run import BENCH, http_load, load, serve, summary  # noqa: E402
+from bench.run import BENCH, http_load, learn_request, load, serve, summary  # noqa: E402
 from bench.workload import generate  # noqa: E402
 
 PASSES = [
@@ -86,13 +86,7 @@ async def measure(data_dir: Path, size: int, inserts: int) -> tuple[dict, list[t
 
 def learn_passes(data_dir: Path, writers: list[tuple[str, str]], seconds: float) -> dict:
     """Three runs of learning over HTTP at concurrency 16, one after another on the same server."""
-    requests = [
-        [
-            f"/v1/projects/{project}/learn",
-            {"agent": agent, "task": f"learn {n}", "outcome": "success", "strategy_used": f"strategy {n % 5}"},
-        ]
-        for n, (project, agent) in enumerate(writers * 4)
-    ]
+    requests = [learn_request(project, agent, n) for n, (project, agent) in enumerate(writers * 4)]
     service = serve(data_dir, 8893)
     try:
         return {f"learn over HTTP, concurrency 16, pass {n}": http_load(8893, 16, seconds, requests) for n in (1, 2, 3)}

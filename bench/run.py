@@ -313,6 +313,12 @@ def serve(data_dir: Path, port: int, workers: int = 1, **settings: str) -> subpr
     raise RuntimeError("the service did not become ready")
 
 
+def learn_request(project: str, agent: str, n: int) -> list:
+    """One request of a learning load: a success with one of five strategies (so some become heuristics)."""
+    body = {"agent": agent, "task": f"bench task {n}", "outcome": "success", "strategy_used": f"strategy {n % 5}"}
+    return [f"/v1/projects/{project}/learn", body]
+
+
 def http_load(port: int, concurrency: int, seconds: float, requests: list) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(requests, handle)
@@ -437,15 +443,7 @@ async def main(arguments: argparse.Namespace) -> None:
                 await asyncio.to_thread(http_load, port, c, arguments.seconds, retrieve_requests) for c in (1, 16, 64)
             ]
             learn_requests = [
-                [
-                    f"/v1/projects/{project}/learn",
-                    {
-                        "agent": agent.name,
-                        "task": f"bench task {n}",
-                        "outcome": "success",
-                        "strategy_used": f"strategy {n % 5}",
-                    },
-                ]
+                learn_request(project, agent.name, n)
                 for n, (project, agents) in enumerate(workload.projects.items())
                 for agent in agents
             ]
