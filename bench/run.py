@@ -415,8 +415,9 @@ async def main(arguments: argparse.Namespace) -> None:
         results["load_seconds"] = round(await load(pool, workload), 1)
 
         counts = await visible_counts(pool, asked)
-        # the first pass reads each reader's memories for the first time since the load; the second is the steady
-        # state of a deployment whose ranking indexes fit in memory (the figures the goals are measured by)
+        # the first pass (after statement_latencies' 20 warm-up queries) reads most readers' memories for the first
+        # time since the load; the second is the steady state of a deployment whose ranking indexes fit in memory
+        # (the figures the goals are measured by)
         first_pass, _ = await statement_latencies(pool, asked)
         latencies, found = await statement_latencies(pool, asked)
         _, truth = await statement_latencies(pool, asked, EXACT)
