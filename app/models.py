@@ -44,7 +44,8 @@ def _has_direction(vector: list[float]) -> list[float]:
     return unit(vector)
 
 
-Vector = Annotated[list[float], Field(min_length=1, max_length=4096), AfterValidator(_has_direction)]
+MAX_DIMENSIONS = 4000  # the most pgvector's HNSW indexes take (half-precision vectors)
+Vector = Annotated[list[float], Field(min_length=1, max_length=MAX_DIMENSIONS), AfterValidator(_has_direction)]
 
 
 class Strict(BaseModel):

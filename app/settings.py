@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.models import NAME_PATTERN
+from app.models import MAX_DIMENSIONS, NAME_PATTERN
 from app.ranking import Ranking
 
 
@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     embedder: Literal["auto", "hashing", "sentence-transformers", "openai"] = Field(
         default="auto", description="auto: sentence-transformers when installed, else hashing."
     )
-    embedding_dim: int = Field(default=384, ge=8, le=4096, description="Vector size of the hashing embedder.")
+    embedding_dim: int = Field(default=384, ge=8, le=MAX_DIMENSIONS, description="Vector size of the hashing embedder.")
     embedding_model: str = Field(
         default="all-MiniLM-L6-v2", description="Model name or path (sentence-transformers, openai)."
     )

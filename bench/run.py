@@ -448,7 +448,11 @@ async def main(arguments: argparse.Namespace) -> None:
                 for n, (project, agents) in enumerate(workload.projects.items())
                 for agent in agents
             ]
-            results["http_learn"] = await asyncio.to_thread(http_load, port, 16, arguments.seconds, learn_requests)
+            # three runs back to back: the first reads the HNSW graphs from outside shared buffers (a build writes
+            # them past the buffers, and retrieval reads the covering indexes); the last is the steady state
+            results["http_learn"] = [
+                await asyncio.to_thread(http_load, port, 16, arguments.seconds, learn_requests) for _ in range(3)
+            ]
             results["config_apply_1000_agents_seconds"] = await asyncio.to_thread(config_apply_seconds, port)
             results["service_peak_rss_mb"] = peak_rss_mb(service.pid)
         finally:
@@ -518,11 +522,11 @@ def markdown(r: dict) -> str:
             f"| HTTP retrieve, 2 workers, concurrency {h['concurrency']} | {h['p50_ms']} | {h['p95_ms']} | "
             f"{h['p99_ms']} | {h['requests_per_second']} |"
         )
-    learn = r["http_learn"]
-    lines.append(
-        f"| HTTP learn, concurrency 16 | {learn['p50_ms']} | {learn['p95_ms']} | {learn['p99_ms']} | "
-        f"{learn['requests_per_second']} |"
-    )
+    for run, learn in zip(("first", "second", "third (steady state)"), r["http_learn"]):
+        lines.append(
+            f"| HTTP learn, concurrency 16, {run} run | {learn['p50_ms']} | {learn['p95_ms']} | {learn['p99_ms']} | "
+            f"{learn['requests_per_second']} |"
+        )
     if peer := r.get("peer"):
         lines.append(
             f"| alma-memory 0.11.0 retrieve (PostgreSQL) | {peer['p50_ms']} | {peer['p95_ms']} | {peer['p99_ms']} | |"

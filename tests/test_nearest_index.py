@@ -8,6 +8,8 @@ import pytest
 from app.config_file import parse_config_text
 from app.database import open_pool
 from app.embeddings import HashingEmbedder
+from app.errors import DeploymentMismatch
+from app.models import MAX_DIMENSIONS
 from app.queries import queries
 from app.ranking import Ranking
 from app.repositories.deployment import DeploymentRepository
@@ -50,7 +52,7 @@ async def test_recording_the_vector_size_fixes_it_and_builds_an_hnsw_index_per_k
     assert {(c["memory_table"], c["atttypmod"], c["attstorage"]) for c in columns} == {(t, DIM, "m") for t in TABLES}
     indexes = await pool.fetch("SELECT tablename, indexdef FROM pg_indexes WHERE indexname LIKE '%\\_nearest'")
     assert sorted(i["tablename"] for i in indexes) == sorted(TABLES)
-    assert all("USING hnsw (embedding vector_cosine_ops)" in i["indexdef"] for i in indexes)
+    assert all("USING hnsw (ranking_vector halfvec_ip_ops)" in i["indexdef"] for i in indexes)
 
 
 async def load_team(pool: asyncpg.Pool, rng: np.random.Generator) -> np.ndarray:
@@ -133,10 +135,11 @@ async def test_the_approximate_path_is_still_one_statement(pool: asyncpg.Pool):
     assert len(statements) == 1
 
 
-@pytest.mark.parametrize("dimension", [1200, 1201])
+@pytest.mark.parametrize("dimension", [1200, 1201, MAX_DIMENSIONS])
 async def test_the_longest_names_and_the_largest_vectors_fit_the_ranking_indexes(pool: asyncpg.Pool, dimension: int):
     """A B-tree entry holds at most about 2.7 kB: the covering ranking indexes hold the half-precision vector up
-    to 1,200 dimensions beside the longest names (64 characters), and leave it to the table past that."""
+    to 1,200 dimensions beside the longest names (64 characters), and leave it to the table past that. The HNSW
+    indexes take the largest vectors a deployment may have."""
     await DeploymentRepository(pool, queries).init_deployment(HashingEmbedder(dimension))
     project, agent, user = "p" * 64, "a" * 64, "u" * 64
     await ProjectRepository(pool, queries).apply_config(project, parse_config_text(f"agents:\n  {agent}:\n"))
@@ -156,9 +159,16 @@ async def test_the_longest_names_and_the_largest_vectors_fit_the_ranking_indexes
         await pool.execute(
             f"INSERT INTO {table} (project_id, agent, {columns}) VALUES ($1, $2, {marks})", project, agent, *values
         )
+    assert await pool.fetchval("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%\\_nearest'") == 5
     covering = await pool.fetch("SELECT indexdef FROM pg_indexes WHERE indexname LIKE '%\\_ranking'")
     assert len(covering) == 5 and all(("ranking_vector" in i["indexdef"]) == (dimension <= 1200) for i in covering)
 
     found = (await MemoryRepository(pool, queries).retrieve(project, agent, vector, 5, True, user)).items()
     assert {name: len(items) for name, items in found.items()} == dict.fromkeys(found, 1)
     assert all(abs(items[0]["similarity"] - 1) < 1e-3 for items in found.values())
+
+
+async def test_a_model_with_vectors_too_large_for_the_indexes_is_refused_and_nothing_is_recorded(pool: asyncpg.Pool):
+    with pytest.raises(DeploymentMismatch, match="4001 dimensions; the nearest-neighbour indexes take at most 4000"):
+        await DeploymentRepository(pool, queries).init_deployment(HashingEmbedder(MAX_DIMENSIONS + 1))
+    assert await pool.fetchval("SELECT count(*) FROM deployment") == 0

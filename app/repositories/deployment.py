@@ -9,6 +9,7 @@ import asyncpg
 
 from app.embeddings import Embedder, EmbedderIdentity
 from app.errors import DeploymentMismatch
+from app.models import MAX_DIMENSIONS
 from app.repositories.common import Repository, Vec
 
 READY_SECONDS = 2.0  # /ready answers within this, whatever the database does
@@ -24,6 +25,11 @@ class DeploymentRepository(Repository):
     async def init_deployment(self, embedder: Embedder) -> int:
         """Record the embedder at the first start; refuse to run later with another one, or on vectors that an
         unfinished `alma reembed` left mixed."""
+        if embedder.dimension > MAX_DIMENSIONS:
+            raise DeploymentMismatch(
+                f"{embedder.name} makes vectors of {embedder.dimension} dimensions; the nearest-neighbour indexes take at"
+                f" most {MAX_DIMENSIONS}: configure a model with fewer dimensions (or one that can shorten its vectors)"
+            )
         row = await self.pool.fetchrow(
             *self.q.deployment.init_deployment(
                 embedding_dim=embedder.dimension, embedder=embedder.name, embedding_model=embedder.model

@@ -11,7 +11,7 @@ CREATE FUNCTION public.granted_sources(project text) RETURNS TABLE(reader text, 
 
 CREATE FUNCTION public.index_vectors(dimension integer) RETURNS void
     LANGUAGE plpgsql
-    AS $_$ … $_$;  -- the body: parts/index_vectors_v3.sql, sha256 828a6157cec691e4…
+    AS $_$ … $_$;  -- the body: parts/index_vectors_v4.sql, sha256 64b14749ce7ae28f…
 
 CREATE FUNCTION public.index_vectors_of_deployment() RETURNS trigger
     LANGUAGE plpgsql
@@ -245,8 +245,7 @@ CREATE VIEW public.memory_ranks AS
     m.last_validated AS ranked_at,
     (COALESCE(m.success_rate, m.confidence))::double precision AS success,
     (m.confidence)::double precision AS confidence,
-    m.ranking_vector,
-    m.embedding
+    m.ranking_vector
    FROM public.heuristics m
 UNION ALL
  SELECT 'outcomes'::text AS kind,
@@ -256,8 +255,7 @@ UNION ALL
     m.created_at AS ranked_at,
     ((m.success)::integer)::double precision AS success,
     (0.5)::double precision AS confidence,
-    m.ranking_vector,
-    m.embedding
+    m.ranking_vector
    FROM public.outcomes m
 UNION ALL
  SELECT 'domain-knowledge'::text AS kind,
@@ -267,8 +265,7 @@ UNION ALL
     m.updated_at AS ranked_at,
     (0.5)::double precision AS success,
     (m.confidence)::double precision AS confidence,
-    m.ranking_vector,
-    m.embedding
+    m.ranking_vector
    FROM public.domain_knowledge m
 UNION ALL
  SELECT 'anti-patterns'::text AS kind,
@@ -278,8 +275,7 @@ UNION ALL
     m.last_seen AS ranked_at,
     (0.5)::double precision AS success,
     (0.5)::double precision AS confidence,
-    m.ranking_vector,
-    m.embedding
+    m.ranking_vector
    FROM public.anti_patterns m
 UNION ALL
  SELECT 'preferences'::text AS kind,
@@ -289,8 +285,7 @@ UNION ALL
     m.updated_at AS ranked_at,
     (0.5)::double precision AS success,
     (0.5)::double precision AS confidence,
-    m.ranking_vector,
-    m.embedding
+    m.ranking_vector
    FROM public.preferences m;
 
 CREATE TABLE public.projects (

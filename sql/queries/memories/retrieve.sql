@@ -9,10 +9,10 @@
 -- Every kind is ranked by the same block, over memory_ranks, on one of two paths:
 --   exact:       every memory the reader may see is scored (perfect recall), read from the kind's covering
 --                index (project_id, owner): ids, score inputs and ranking vectors, no texts.
---   approximate: the kind's HNSW index yields the :candidates nearest memories that pass the same permission
---                filter (pgvector's iterative scan keeps going until that many pass), and only those are
---                scored. The filter is written so that no B-tree matches it (PostgreSQL 18 can skip-scan a
---                B-tree on its second column): the nearest-neighbour index drives.
+--   approximate: the kind's HNSW index (on the same ranking vectors) yields the :candidates nearest memories
+--                that pass the same permission filter (pgvector's iterative scan keeps going until that many
+--                pass), and only those are scored. The filter is written so that no B-tree matches it
+--                (PostgreSQL 18 can skip-scan a B-tree on its second column): the nearest-neighbour index drives.
 -- The index pays off when the reader sees many memories *and* they are not a small share of the kind's
 -- table (the scan skips about rows/visible entries per candidate): it is used once the reader sees at least
 -- :approximate_from memories of the kind and at least sqrt(:skip_cost × :candidates × rows of the kind).
@@ -61,7 +61,7 @@ winners AS (
                     FROM memory_ranks r
                     WHERE k.approximate AND r.kind = k.kind
                       AND (r.project_id = :project_id) IS TRUE AND (r.owner = ANY (k.owners)) IS TRUE
-                    ORDER BY r.embedding <=> :query_vector LIMIT :candidates)
+                    ORDER BY r.ranking_vector <#> (SELECT v FROM query) LIMIT :candidates)
                    OFFSET 0) v  -- the similarity once per row, not once per use
              ORDER BY score DESC, v.id LIMIT :top_k) t
 ),
