@@ -124,6 +124,7 @@ def migrate(database_url: str, revision: str = "head") -> None:
 async def _init_connection(connection: asyncpg.Connection) -> None:
     await register_vector(connection)
     await connection.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    await connection.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
 async def _keep_session(connection: asyncpg.Connection) -> None:

@@ -1,6 +1,7 @@
 """The full memory model: learning from outcomes, scope, ownership, bulk writes, forgetting, stats, ranking."""
 
 import asyncio
+from datetime import datetime
 
 import httpx
 import numpy as np
@@ -492,3 +493,43 @@ async def test_similarity_is_the_cosine_to_within_a_thousandth_on_every_kind(api
         vector = written[item["id"]]
         cosine = float(vector @ query / np.linalg.norm(vector) / np.linalg.norm(query))
         assert abs(item["similarity"] - cosine) < 1e-3, (item["id"], item["similarity"], cosine)
+
+
+async def test_texts_with_json_syntax_come_back_exactly_from_retrieve_on_every_kind(api: Api):
+    """The retrieve writes its answer as JSON text from each item's own: quotes, backslashes, brackets, line
+    breaks and characters beyond ASCII in any field must come back as written, beside similarity, score and
+    shared_from, and as the item reads on its own."""
+    await api.apply(EXAMPLE_CONFIG.read_text())
+    nasty = 'say "}], \\"x\\": 1, {" \\ back\\slash\nnew line\ttab ünïcödé 😀 </script>'
+    bodies = {
+        "learn": {"task": f"task {nasty}", "strategy_used": f"strategy {nasty}", "outcome": "failure",
+                  "error_message": nasty, "feedback": nasty},
+        "heuristics": {"condition": f"condition {nasty}", "strategy": nasty},
+        "domain-knowledge": {"fact": f"fact {nasty}", "domain": "architecture", "source": nasty},
+        "anti-patterns": {"pattern": f"pattern {nasty}", "why_bad": nasty, "better_alternative": nasty},
+    }  # fmt: skip
+    for path, body in bodies.items():
+        response = await write(api, path, agent="tech_lead", **body)
+        assert response.status_code == 201, response.text
+    answer = await api.retrieve("junior_developer", nasty, top_k=5)
+    kinds = {"outcomes": "outcomes", "heuristics": "heuristics", "domain_knowledge": "domain-knowledge"}
+    kinds["anti_patterns"] = "anti-patterns"
+    for name, kind in kinds.items():
+        [item] = answer[name]
+        assert item["metadata"] == {"shared_from": "tech_lead"}
+        assert isinstance(item["similarity"], float) and isinstance(item["score"], float)
+        alone = await api.client.get(
+            f"/v1/projects/{api.project}/memories/{kind}/{item['id']}", params={"agent": "junior_developer"}
+        )
+        assert alone.status_code == 200, alone.text
+        assert comparable(item) == comparable(alone.json())
+        texts = [value for value in item.values() if isinstance(value, str) and nasty in value]
+        assert texts, item
+
+
+def comparable(item: dict) -> dict:
+    """A memory's stored fields, timestamps as instants (the retrieve writes them as PostgreSQL does, +00:00)."""
+    fields = {k: v for k, v in item.items() if k not in ("similarity", "score", "metadata")}
+    return {
+        k: datetime.fromisoformat(v) if k.endswith(("_at", "_validated", "_seen")) else v for k, v in fields.items()
+    }

@@ -1,4 +1,5 @@
--- Undo 0012_nearest_ranking_vectors: the HNSW indexes hold the full embeddings (cosine distance) again.
+-- Undo 0012_nearest_ranking_vectors: the HNSW indexes hold the full embeddings (cosine distance) again, and
+-- items are jsonb.
 DROP INDEX IF EXISTS outcomes_nearest, heuristics_nearest, domain_knowledge_nearest, anti_patterns_nearest,
     preferences_nearest;
 DROP VIEW memory_ranks;
@@ -24,4 +25,6 @@ CREATE VIEW memory_ranks AS
            m.ranking_vector, m.embedding
     FROM preferences m;
 -- include: index_vectors_v3
+DROP VIEW memory_items;
+-- include: memory_items_v3
 SELECT index_vectors(embedding_dim) FROM deployment;

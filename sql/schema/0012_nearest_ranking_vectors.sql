@@ -2,6 +2,8 @@
 -- inner product) instead of the full embeddings: half the pages for a learn's insert to walk and for memory
 -- to hold, and the nearest-neighbour path orders by the very similarity it reports. pgvector indexes
 -- half-precision vectors of up to 4,000 dimensions (full ones: 2,000).
+-- Items are `json`, text as written, where `jsonb` is parsed into its binary form and written out again for
+-- every retrieved item: a retrieve writes its answer from them without decoding (0.35 ms of 3.0 at 10^6).
 DROP INDEX IF EXISTS outcomes_nearest, heuristics_nearest, domain_knowledge_nearest, anti_patterns_nearest,
     preferences_nearest;
 DROP VIEW memory_ranks;
@@ -27,4 +29,6 @@ CREATE VIEW memory_ranks AS
            m.ranking_vector
     FROM preferences m;
 -- include: index_vectors_v4
+DROP VIEW memory_items;
+-- include: memory_items_v4
 SELECT index_vectors(embedding_dim) FROM deployment;

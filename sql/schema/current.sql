@@ -194,7 +194,7 @@ CREATE VIEW public.memory_items AS
     m.created_at,
     m.task_type,
     m.domain,
-    jsonb_build_object('id', m.id, 'agent', m.agent, 'condition', m.condition, 'strategy', m.strategy, 'task_type', m.task_type, 'domain', m.domain, 'confidence', m.confidence, 'occurrence_count', m.occurrence_count, 'success_count', m.success_count, 'success_rate', m.success_rate, 'last_validated', m.last_validated, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
+    json_build_object('id', m.id, 'agent', m.agent, 'condition', m.condition, 'strategy', m.strategy, 'task_type', m.task_type, 'domain', m.domain, 'confidence', m.confidence, 'occurrence_count', m.occurrence_count, 'success_count', m.success_count, 'success_rate', m.success_rate, 'last_validated', m.last_validated, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
    FROM public.heuristics m
 UNION ALL
  SELECT 'outcomes'::text AS kind,
@@ -204,7 +204,7 @@ UNION ALL
     m.created_at,
     m.task_type,
     m.domain,
-    jsonb_build_object('id', m.id, 'agent', m.agent, 'task', m.task, 'task_type', m.task_type, 'domain', m.domain, 'success', m.success, 'strategy_used', m.strategy_used, 'duration_ms', m.duration_ms, 'error_message', m.error_message, 'feedback', m.feedback, 'created_at', m.created_at) AS item
+    json_build_object('id', m.id, 'agent', m.agent, 'task', m.task, 'task_type', m.task_type, 'domain', m.domain, 'success', m.success, 'strategy_used', m.strategy_used, 'duration_ms', m.duration_ms, 'error_message', m.error_message, 'feedback', m.feedback, 'created_at', m.created_at) AS item
    FROM public.outcomes m
 UNION ALL
  SELECT 'domain-knowledge'::text AS kind,
@@ -214,7 +214,7 @@ UNION ALL
     m.created_at,
     NULL::text AS task_type,
     m.domain,
-    jsonb_build_object('id', m.id, 'agent', m.agent, 'domain', m.domain, 'fact', m.fact, 'source', m.source, 'confidence', m.confidence, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
+    json_build_object('id', m.id, 'agent', m.agent, 'domain', m.domain, 'fact', m.fact, 'source', m.source, 'confidence', m.confidence, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
    FROM public.domain_knowledge m
 UNION ALL
  SELECT 'anti-patterns'::text AS kind,
@@ -224,7 +224,7 @@ UNION ALL
     m.created_at,
     m.task_type,
     m.domain,
-    jsonb_build_object('id', m.id, 'agent', m.agent, 'pattern', m.pattern, 'why_bad', m.why_bad, 'better_alternative', m.better_alternative, 'task_type', m.task_type, 'domain', m.domain, 'occurrence_count', m.occurrence_count, 'last_seen', m.last_seen, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
+    json_build_object('id', m.id, 'agent', m.agent, 'pattern', m.pattern, 'why_bad', m.why_bad, 'better_alternative', m.better_alternative, 'task_type', m.task_type, 'domain', m.domain, 'occurrence_count', m.occurrence_count, 'last_seen', m.last_seen, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
    FROM public.anti_patterns m
 UNION ALL
  SELECT 'preferences'::text AS kind,
@@ -234,7 +234,7 @@ UNION ALL
     m.created_at,
     NULL::text AS task_type,
     NULL::text AS domain,
-    jsonb_build_object('id', m.id, 'agent', m.agent, 'user_id', m.user_id, 'category', m.category, 'preference', m.preference, 'source', m.source, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
+    json_build_object('id', m.id, 'agent', m.agent, 'user_id', m.user_id, 'category', m.category, 'preference', m.preference, 'source', m.source, 'created_at', m.created_at, 'updated_at', m.updated_at) AS item
    FROM public.preferences m;
 
 CREATE VIEW public.memory_ranks AS

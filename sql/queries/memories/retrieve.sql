@@ -65,24 +65,24 @@ winners AS (
                    OFFSET 0) v  -- the similarity once per row, not once per use
              ORDER BY score DESC, v.id LIMIT :top_k) t
 ),
-items AS (  -- the winners' texts, as the API shows them; shared_from names the owner of what is not the reader's
+items AS (  -- the winners' texts, as the API shows them; shared_from names the owner of what is not the reader's.
+            -- Each item's JSON text is extended as text: parsed and merged as jsonb, items cost 0.35 ms more.
     SELECT w.kind, w.id, w.score, w.owner <> :reader AND w.kind <> 'preferences' AS shared, w.owner,
-           m.item || jsonb_build_object(
-               'similarity', w.similarity, 'score', w.score,
-               'metadata', CASE WHEN w.owner <> :reader AND w.kind <> 'preferences'
-                                THEN jsonb_build_object('shared_from', w.owner) ELSE '{}' END) AS item
+           left(m.item::text, -1) || ', "similarity" : ' || w.similarity || ', "score" : ' || w.score
+           || ', "metadata" : ' || CASE WHEN w.owner <> :reader AND w.kind <> 'preferences'
+                                        THEN json_build_object('shared_from', w.owner)::text ELSE '{}' END || '}' AS item
     FROM winners w,
     LATERAL (SELECT m.item FROM memory_items m WHERE m.project_id = :project_id AND m.kind = w.kind AND m.id = w.id
              OFFSET 0) m  -- one look-up by primary key per winner, not a join over the project
 ),
 per_kind AS (
-    SELECT k.kind, coalesce(jsonb_agg(i.item ORDER BY i.score DESC, i.id) FILTER (WHERE i.id IS NOT NULL), '[]') AS items,
+    SELECT k.kind, '[' || coalesce(string_agg(i.item, ', ' ORDER BY i.score DESC, i.id), '') || ']' AS items,
            count(i.id) FILTER (WHERE NOT i.shared) AS own, count(i.id) FILTER (WHERE i.shared) AS shared
     FROM unnest('{heuristics,outcomes,domain-knowledge,anti-patterns,preferences}'::text[]) k(kind)
     LEFT JOIN items i ON i.kind = k.kind
     GROUP BY k.kind
 )
 SELECT EXISTS (SELECT FROM sources) AS reader_known,
-       (SELECT jsonb_object_agg(replace(kind, '-', '_'), items) FROM per_kind)::text AS memories,
+       (SELECT '{' || string_agg('"' || replace(kind, '-', '_') || '" : ' || items, ', ') || '}' FROM per_kind) AS memories,
        (SELECT jsonb_object_agg(replace(kind, '-', '_'), jsonb_build_array(own, shared)) FROM per_kind) AS tally,
        ARRAY(SELECT DISTINCT owner FROM items WHERE shared ORDER BY owner) AS shared_sources;
