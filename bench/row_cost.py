@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import statistics
 import sys
 import tempfile
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 
 import asyncpg
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -56,9 +58,9 @@ async def measure(data_dir: Path, size: int, count: int) -> dict:
             await load(pool, workload)
         asked = queries(workload, count)
         weights = RANKING.parameters()
-        score = [weights[n] for n in ("similarity_weight", "recency_weight")]
-        decay = 0.6931471805599453 / (86400 * float(weights["half_life_days"]))
-        score += [decay, weights["success_weight"], weights["confidence_weight"]]
+        decay = math.log(2) / (86400 * float(weights["half_life_days"]))  # as retrieve.sql computes recency
+        score = [weights["similarity_weight"], weights["recency_weight"], decay]
+        score += [weights["success_weight"], weights["confidence_weight"]]
         results: dict[str, dict] = {}
         async with pool.acquire() as connection:
             readers = []
@@ -75,14 +77,16 @@ async def measure(data_dir: Path, size: int, count: int) -> dict:
                     query.project_id,
                     sources,
                 )
-                vector = query.vector / float((query.vector**2).sum() ** 0.5)
+                vector = query.vector / np.linalg.norm(query.vector)
                 readers.append((query, sources, vector, outcomes, everything))
             for name, statement in PIECES.items():
                 extra = score if "$4" in statement else []
-                arguments = [(query.project_id, sources, vector, *extra) for query, sources, vector, _, _ in readers]
-                results[name] = await per_row(connection, statement, arguments, [r[3] for r in readers])
+                calls = [
+                    (statement, query.project_id, sources, vector, *extra) for query, sources, vector, _, _ in readers
+                ]
+                results[name] = await per_row(connection, calls, [r[3] for r in readers])
             results["the whole retrieval statement (every kind, rows of every kind)"] = await per_row(
-                connection, None, [retrieve(q, RANKING, 10) for q, *_ in readers], [r[4] for r in readers]
+                connection, [retrieve(q, RANKING, 10) for q, *_ in readers], [r[4] for r in readers]
             )
         return results
     finally:
@@ -90,15 +94,14 @@ async def measure(data_dir: Path, size: int, count: int) -> dict:
         stop_embedded(data_dir)
 
 
-async def per_row(
-    connection: asyncpg.Connection, statement: str | None, arguments: list[tuple], rows: list[int]
-) -> dict:
-    """p50 of one pass after a first one, and the median per-row cost over the queries that read ≥ 200 rows."""
+async def per_row(connection: asyncpg.Connection, calls: list[tuple], rows: list[int]) -> dict:
+    """p50 of one pass over `calls` ((statement, *arguments) each) after a first one, and the median per-row
+    cost over the queries that read ≥ 200 rows."""
     for _ in range(2):
         latencies = []
-        for call in arguments:
+        for call in calls:
             started = time.perf_counter()
-            await (connection.fetch(statement, *call) if statement else connection.fetch(*call))
+            await connection.fetch(*call)
             latencies.append((time.perf_counter() - started) * 1000)
     per_row_us = [latency / n * 1000 for latency, n in zip(latencies, rows) if n >= 200]
     figures = {
